@@ -1,0 +1,1 @@
+"""Grading: hidden-test specs, the ``grade()`` API, diagnosis, nbgrader integration."""
