@@ -29,7 +29,7 @@ sysdeps:
 	@bash scripts/install-system-deps.sh
 
 release: $(STAMP)
-	$(PY) -m autograder release $(ASSIGNMENTS)
+	$(PY) -m autograder.release $(ASSIGNMENTS)
 
 book: release
 	$(PY) scripts/build_book.py
