@@ -1,0 +1,1 @@
+"""Data sets for the notebooks; nothing is downloaded at run time."""

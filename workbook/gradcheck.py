@@ -1,0 +1,156 @@
+"""Gradient-checking tools shared by the notebooks and the autograder.
+
+``rel_error`` is CS231n's formula behind a guard: both inputs become plain
+float arrays, shapes must match, and NaN or inf never passes (it returns
+``inf``, and ``inf < tol`` is False). The numeric derivatives live in
+:mod:`workbook.numgrad` and are re-exported here. ``directional_check`` is the
+cheap randomized check for when a full numeric gradient is too slow.
+"""
+
+import numpy as np
+
+from .numgrad import (  # noqa: F401  (re-exported: CS231n's gradient_check API)
+    _perturbable,
+    eval_numerical_gradient,
+    eval_numerical_gradient_array,
+    finite_difference_errors,
+)
+
+
+def as_float_array(name, a):
+    """``a`` as a plain float64 ndarray; ``ValueError`` if it is not numeric.
+
+    ndarray subclasses become plain arrays, so their operators never run.
+    """
+    try:
+        a = np.asarray(a)  # never a subclass
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name} is not a numeric array ({type(a).__name__})") from e
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
+    return np.array(a, dtype=np.float64)
+
+
+def _same_shape(name, a, x):
+    a = as_float_array(name, a)
+    if a.shape != x.shape:
+        raise ValueError(f"{name} must have the shape of x {x.shape}, got {a.shape}")
+    return a
+
+
+def rel_error(x, y):
+    """Maximum relative error ``max(|x - y| / max(1e-8, |x| + |y|))``.
+
+    Parameters
+    ----------
+    x, y : array_like or scalar, same shape
+        Numeric values (bool, int or float; anything else raises ``ValueError``).
+
+    Returns
+    -------
+    float
+        The error; ``inf`` if either input holds NaN or inf; 0.0 when empty.
+
+    Raises
+    ------
+    ValueError
+        ``"shapes differ: got (3, 4) vs (4, 3)"`` or a non-numeric input.
+    """
+    x, y = as_float_array("x", x), as_float_array("y", y)
+    if x.shape != y.shape:
+        raise ValueError(f"shapes differ: got {x.shape} vs {y.shape}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        return float("inf")
+    if x.size == 0:
+        return 0.0
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+
+
+def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
+    """Compare ``num_checks`` random entries of ``analytic_grad`` with centered differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``; ``x`` is perturbed in place and restored.
+    x : (...) float ndarray
+    analytic_grad : ndarray, shape of ``x``
+    num_checks, h, seed : int, float, int or None
+        Seed of a private ``numpy.random.Generator`` (the global RNG is untouched).
+
+    Returns
+    -------
+    errors : list of float
+        Relative error of each checked entry (also printed, like CS231n).
+    """
+    _perturbable(x)
+    analytic_grad = _same_shape("analytic_grad", analytic_grad, x)
+    rng = np.random.default_rng(seed)
+    errors = []
+    for _ in range(num_checks):
+        ix = tuple(int(rng.integers(m)) for m in x.shape)
+        oldval = x[ix]
+        x[ix] = oldval + h
+        fxph = f(x)
+        x[ix] = oldval - h
+        fxmh = f(x)
+        x[ix] = oldval  # restore
+        grad_numerical = (fxph - fxmh) / (2 * h)
+        grad_analytic = analytic_grad[ix]
+        err = rel_error(grad_numerical, grad_analytic)
+        print(f"numerical: {grad_numerical:f} analytic: {grad_analytic:f}, relative error: {err:e}")
+        errors.append(err)
+    return errors
+
+
+def directional_check(f, x, analytic_grad, df=None, num_directions=3, h=1e-5, seed=None):
+    """Randomized check of a gradient along a few random unit directions ``u``.
+
+    Compares ``<analytic_grad, u>`` with ``(F(x + h u) - F(x - h u)) / (2 h)``, where
+    ``F = f`` for a scalar ``f`` and ``F = sum(f * df)`` for an array ``f`` with
+    upstream gradient ``df`` (the numeric ``vᵀ J u`` with ``v = df``). Costs 2
+    evaluations of ``f`` per direction instead of 2 per entry of ``x``: use it when
+    a full numeric gradient is too slow. A wrong gradient shows up in almost every
+    direction, but diluted: an error in one of ``n`` entries moves ``<g, u>`` by
+    about ``1/sqrt(n)`` of that error, so prefer a tolerance near ``1e-7``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` or ``ndarray`` shaped like ``df``; ``x`` is perturbed in
+        place (restored afterwards), so ``f`` may ignore its argument.
+    x : (...) float ndarray
+    analytic_grad : ndarray, shape of ``x``
+    df : ndarray, shape of ``f(x)``, optional
+    num_directions, h, seed : int, float, int or None
+        ``seed`` seeds a private ``numpy.random.Generator``.
+
+    Returns
+    -------
+    float
+        Maximum relative error over the directions (``inf`` if anything is non-finite).
+    """
+    _perturbable(x)
+    grad = _same_shape("analytic_grad", analytic_grad, x)
+    rng = np.random.default_rng(seed)
+    x0 = x.copy()
+
+    def F(v):
+        out = np.asarray(f(v), dtype=np.float64)
+        if df is None and out.size != 1:
+            raise ValueError(f"f returned shape {out.shape}: pass its upstream gradient df")
+        return float(np.sum(out if df is None else out * df))
+
+    worst = 0.0
+    for _ in range(num_directions):
+        u = rng.standard_normal(x.shape)
+        u /= np.linalg.norm(u)
+        try:
+            x[...] = x0 + h * u
+            fp = F(x)
+            x[...] = x0 - h * u
+            fm = F(x)
+        finally:
+            x[...] = x0  # restore exactly
+        worst = max(worst, rel_error(np.sum(grad * u), (fp - fm) / (2 * h)))
+    return worst
