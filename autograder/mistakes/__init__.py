@@ -1,0 +1,1 @@
+"""Catalogue of known mistakes (one module per chapter); see ``base.py`` for the format."""
