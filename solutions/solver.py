@@ -1,0 +1,168 @@
+"""CaptioningSolver: minibatch training of a captioning model (CS231n ``captioning_solver.py``).
+
+Differences from CS231n, none of which change the calling convention:
+
+- minibatches are drawn from the solver's own ``numpy.random.Generator`` (``seed``),
+  never from the global RNG, so re-seeding ``np.random`` elsewhere changes nothing;
+- the minibatch sampler is an argument (``sample_fn``), defaulting to
+  :func:`sample_minibatch` below (the same draw as ``workbook.data.captions``);
+- ``checkpoint_name`` (off by default) pickles the model and history after each epoch,
+  the only I/O the solver does besides printing when ``verbose``.
+"""
+
+import pickle
+
+import numpy as np
+
+from . import optim
+
+
+def sample_minibatch(data, batch_size=100, split="train", seed=None):
+    """Draw ``batch_size`` captions (with replacement) and their image features and urls.
+
+    Parameters
+    ----------
+    data : dict
+        With ``<split>_captions`` (M, T+1), ``<split>_image_idxs`` (M,),
+        ``<split>_features`` (I, D) and ``<split>_urls`` (I,).
+    batch_size : int
+    split : {'train', 'val'}
+    seed : int, numpy.random.Generator or None
+        Source of randomness (a ``Generator`` is used as is).
+
+    Returns
+    -------
+    captions : (batch_size, T+1) int ndarray
+    features : (batch_size, D) ndarray
+    urls : (batch_size,) ndarray
+    """
+    rng = np.random.default_rng(seed)
+    split_size = data[f"{split}_captions"].shape[0]
+    mask = rng.choice(split_size, batch_size)
+    captions = data[f"{split}_captions"][mask]
+    image_idxs = data[f"{split}_image_idxs"][mask]
+    features = data[f"{split}_features"][image_idxs]
+    urls = np.asarray(data[f"{split}_urls"])[image_idxs]
+    return captions, features, urls
+
+
+class CaptioningSolver:
+    """Train a captioning model with minibatch first-order updates.
+
+    Parameters
+    ----------
+    model : object
+        With ``params`` (dict name -> ndarray) and ``loss(features, captions) -> (loss, grads)``.
+    data : dict
+        As returned by ``load_captioning_data`` / ``load_coco_data``.
+    update_rule : {'sgd', 'sgd_momentum', 'adam'}
+        Name of a rule in :mod:`solutions.optim`.
+    optim_config : dict, optional
+        Hyperparameters passed to the update rule (each parameter gets its own copy).
+    lr_decay : float
+        ``learning_rate`` is multiplied by this after each epoch.
+    batch_size, num_epochs, print_every : int
+    verbose : bool
+        Print the loss every ``print_every`` iterations.
+    checkpoint_name : str, optional
+        If given, ``<checkpoint_name>_epoch_<k>.pkl`` is written after each epoch.
+    seed : int or numpy.random.Generator
+        Seed of the solver's own minibatch generator.
+    sample_fn : callable, optional
+        ``sample_fn(data, batch_size=..., split='train', seed=rng) -> (captions, features, urls)``.
+
+    Attributes
+    ----------
+    loss_history : list of float
+        Training loss of every iteration.
+    train_acc_history, val_acc_history : list
+        Kept for CS231n compatibility (captioning has no accuracy; they stay empty).
+    epoch : int
+    """
+
+    def __init__(
+        self,
+        model,
+        data,
+        *,
+        update_rule="sgd",
+        optim_config=None,
+        lr_decay=1.0,
+        batch_size=100,
+        num_epochs=10,
+        print_every=10,
+        verbose=True,
+        checkpoint_name=None,
+        seed=0,
+        sample_fn=None,
+    ):
+        if update_rule not in ("sgd", "sgd_momentum", "adam"):
+            raise ValueError(f'Invalid update_rule "{update_rule}"')
+        self.model = model
+        self.data = data
+        self.update_rule_name = update_rule
+        self.update_rule = getattr(optim, update_rule)
+        self.optim_config = dict(optim_config or {})
+        self.lr_decay = lr_decay
+        self.batch_size = batch_size
+        self.num_epochs = num_epochs
+        self.print_every = print_every
+        self.verbose = verbose
+        self.checkpoint_name = checkpoint_name
+        self.rng = np.random.default_rng(seed)
+        self.sample_fn = sample_minibatch if sample_fn is None else sample_fn
+        self._reset()
+
+    def _reset(self):
+        """Set up the bookkeeping; called by ``__init__``."""
+        self.epoch = 0
+        self.loss_history = []
+        self.train_acc_history = []
+        self.val_acc_history = []
+        self.optim_configs = {p: dict(self.optim_config) for p in self.model.params}
+
+    def _step(self):
+        """One gradient update on a fresh minibatch."""
+        captions, features, _ = self.sample_fn(
+            self.data, batch_size=self.batch_size, split="train", seed=self.rng
+        )
+        loss, grads = self.model.loss(features, captions)
+        self.loss_history.append(float(loss))
+        for p, w in self.model.params.items():
+            next_w, next_config = self.update_rule(w, grads[p], self.optim_configs[p])
+            self.model.params[p] = next_w
+            self.optim_configs[p] = next_config
+
+    def _save_checkpoint(self):
+        if self.checkpoint_name is None:
+            return
+        checkpoint = {
+            "model": self.model,
+            "update_rule": self.update_rule_name,
+            "lr_decay": self.lr_decay,
+            "optim_config": self.optim_config,
+            "batch_size": self.batch_size,
+            "num_epochs": self.num_epochs,
+            "epoch": self.epoch,
+            "loss_history": self.loss_history,
+        }
+        filename = f"{self.checkpoint_name}_epoch_{self.epoch}.pkl"
+        if self.verbose:
+            print(f'Saving checkpoint to "{filename}"')
+        with open(filename, "wb") as f:
+            pickle.dump(checkpoint, f)
+
+    def train(self):
+        """Run ``num_epochs`` epochs of ``max(num_train // batch_size, 1)`` iterations."""
+        num_train = self.data["train_captions"].shape[0]
+        iterations_per_epoch = max(num_train // self.batch_size, 1)
+        num_iterations = self.num_epochs * iterations_per_epoch
+        for t in range(num_iterations):
+            self._step()
+            if self.verbose and t % self.print_every == 0:
+                print(f"(Iteration {t + 1} / {num_iterations}) loss: {self.loss_history[-1]:f}")
+            if (t + 1) % iterations_per_epoch == 0:
+                self.epoch += 1
+                for config in self.optim_configs.values():
+                    config["learning_rate"] *= self.lr_decay
+                self._save_checkpoint()
