@@ -1,0 +1,71 @@
+"""Hidden tests of the rnn chapter: one step, a sequence (BPTT), the captioning model."""
+
+from autograder.specs import captioning
+from autograder.specs.base import Spec, randn, sizes, unpack
+
+STEP_OUT = ("dx", "dprev_h", "dWx", "dWh", "db")
+SEQ_OUT = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def _step_inputs(rng):
+    N, D, H = sizes(rng, N=(2, 4), D=(2, 5), H=(2, 5))
+    return (
+        randn(rng, N, D),
+        randn(rng, N, H),
+        randn(rng, D, H, scale=0.5),
+        randn(rng, H, H, scale=0.5),
+        randn(rng, H, scale=0.5),
+    )
+
+
+def step_forward_case(rng, impl):
+    args = _step_inputs(rng)
+    next_h, _ = unpack("rnn_step_forward", impl.rnn_step_forward(*args), ("next_h", "cache"))
+    return {"next_h": next_h}
+
+
+def step_backward_case(rng, impl):
+    args = _step_inputs(rng)
+    next_h, cache = unpack("rnn_step_forward", impl.rnn_step_forward(*args), ("next_h", "cache"))
+    dnext_h = randn(rng, *args[1].shape)
+    grads = unpack("rnn_step_backward", impl.rnn_step_backward(dnext_h, cache), STEP_OUT)
+    return dict(zip(STEP_OUT, grads, strict=True))
+
+
+def _seq_inputs(rng):
+    N, T, D, H = sizes(rng, N=(2, 3), T=(1, 5), D=(2, 4), H=(2, 4))
+    return (
+        randn(rng, N, T, D),
+        randn(rng, N, H),
+        randn(rng, D, H, scale=0.5),
+        randn(rng, H, H, scale=0.5),
+        randn(rng, H, scale=0.5),
+    )
+
+
+def forward_case(rng, impl):
+    args = _seq_inputs(rng)
+    h, _ = unpack("rnn_forward", impl.rnn_forward(*args), ("h", "cache"))
+    return {"h": h}
+
+
+def backward_case(rng, impl):
+    args = _seq_inputs(rng)
+    h, cache = unpack("rnn_forward", impl.rnn_forward(*args), ("h", "cache"))
+    N, T, _ = args[0].shape
+    dh = randn(rng, N, T, args[1].shape[1])
+    grads = unpack("rnn_backward", impl.rnn_backward(dh, cache), SEQ_OUT)
+    return dict(zip(SEQ_OUT, grads, strict=True))
+
+
+SPECS = {
+    "rnn_step_forward": Spec(step_forward_case, uses=("rnn_step_forward",)),
+    "rnn_step_backward": Spec(step_backward_case, uses=("rnn_step_forward", "rnn_step_backward")),
+    "rnn_forward": Spec(forward_case, uses=("rnn_forward",), swap=("rnn_step_forward",)),
+    "rnn_backward": Spec(
+        backward_case,
+        uses=("rnn_forward", "rnn_backward"),
+        swap=("rnn_step_forward", "rnn_step_backward"),
+    ),
+    **captioning.specs("rnn"),
+}

@@ -1,0 +1,63 @@
+"""Hidden tests of the softmax chapter (scores of order 1 and of order 1000)."""
+
+import numpy as np
+
+from autograder.specs.base import Spec, randn, sizes, unpack
+
+
+def _scores(rng):
+    N, C = sizes(rng, N=(2, 6), C=(3, 8))
+    return randn(rng, N, C, scale=3.0), 1000.0 + randn(rng, N, C, scale=500.0)
+
+
+def softmax_case(rng, impl):
+    f, big = _scores(rng)
+    return {"s": impl.softmax(f), "s for scores ~1000": impl.softmax(big)}
+
+
+def log_softmax_case(rng, impl):
+    f, big = _scores(rng)
+    return {"logp": impl.log_softmax(f), "logp for scores ~1000": impl.log_softmax(big)}
+
+
+def nll_case(rng, impl):
+    f, _ = _scores(rng)
+    shifted = f - f.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    y = rng.integers(0, f.shape[1], size=f.shape[0])
+    return {"loss": impl.nll(logp, y)}
+
+
+def _loss_case(fname):
+    def case(rng, impl):
+        N, D, C = sizes(rng, N=(3, 8), D=(2, 6), C=(3, 6))
+        W = randn(rng, D, C, scale=0.5)
+        X = randn(rng, N, D, scale=2.0)
+        y = rng.integers(0, C, size=N)
+        reg = float(rng.uniform(0.05, 0.5))
+        loss, dW = unpack(fname, getattr(impl, fname)(W, X, y, reg), ("loss", "dW"))
+        Xbig = X * 300.0  # scores in the hundreds: overflows without the max shift
+        loss_big, dW_big = unpack(fname, getattr(impl, fname)(W, Xbig, y, 0.0), ("loss", "dW"))
+        return {
+            "loss": loss,
+            "dW": dW,
+            "loss for scores ~1000, reg=0": loss_big,
+            "dW for scores ~1000, reg=0": dW_big,
+        }
+
+    return case
+
+
+_SUBS = ("softmax", "log_softmax", "nll")
+
+SPECS = {
+    "softmax": Spec(softmax_case, uses=("softmax",)),
+    "log_softmax": Spec(log_softmax_case, uses=("log_softmax",), swap=("softmax",)),
+    "nll": Spec(nll_case, uses=("nll",)),
+    "softmax_loss_naive": Spec(
+        _loss_case("softmax_loss_naive"), uses=("softmax_loss_naive",), swap=_SUBS
+    ),
+    "softmax_loss_vectorized": Spec(
+        _loss_case("softmax_loss_vectorized"), uses=("softmax_loss_vectorized",), swap=_SUBS
+    ),
+}
