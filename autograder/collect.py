@@ -10,6 +10,7 @@ can be produced in a sandboxed process and judged elsewhere
 import os
 import sys
 import types
+import warnings
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ class Collected:
     name: str
     cases: list = field(default_factory=list)
     error: str | None = None
-    error_case: int = 0
+    error_case: int = -1  # -1: before any case ran (nothing was callable)
 
 
 def _package_dirs():
@@ -90,7 +91,7 @@ def foreign_origin(obj, method=None):
     if isinstance(obj, type) and method:
         mod = (getattr(obj, "__module__", "") or "").split(".")[0]
         if mod in _OWN_PACKAGES:
-            return f"comes from the course package '{obj.__module__}'"
+            return f"is the course's own {obj.__module__}.{obj.__qualname__}"
         target = getattr(obj, method, None)
         if target is None:
             return None
@@ -98,7 +99,7 @@ def foreign_origin(obj, method=None):
         mod = (getattr(fn, "__module__", "") or "").split(".")[0]
         path = os.path.abspath(fn.__code__.co_filename)
         if mod in _OWN_PACKAGES or path.startswith(dirs):
-            return f"comes from the course package '{fn.__module__}'"
+            return f"is the course's own {fn.__module__}.{fn.__qualname__}"
     return None
 
 
@@ -129,6 +130,14 @@ def swapped(namespaces, mapping):
                 ns[k] = old
 
 
+@contextmanager
+def quiet():
+    """No warnings, no floating-point traps: grades never depend on those settings."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _where(tb, codes):
     """Name of the innermost student function in traceback ``tb``."""
     name = None
@@ -151,7 +160,7 @@ def student_impl(name, spec, obj, namespace=None):
     method = name.split(":")[0].split(".")[1] if "." in name else None
     why = foreign_origin(obj, method)
     if why:
-        raise GradingFailure(f"{name}: the graded {slot} {why}, not from your notebook; scored 0")
+        raise GradingFailure(f"{name}: your {slot} {why}, not your own code; scored 0")
     if namespace is None:
         gl = _globals_of(obj)
         namespace = gl[0] if gl else {}
@@ -164,7 +173,7 @@ def student_impl(name, spec, obj, namespace=None):
             raise GradingFailure(f"{name}: needs your {partner}, which is not defined")
         why = foreign_origin(other)
         if why:
-            raise GradingFailure(f"{name}: your {partner} {why}, not from your notebook; scored 0")
+            raise GradingFailure(f"{name}: your {partner} {why}, not your own code; scored 0")
         impl[partner] = other
     return types.SimpleNamespace(**impl)
 
@@ -181,7 +190,7 @@ def collect(name, obj, swap_in, namespace=None):
     try:
         impl = student_impl(name, spec, obj, namespace)
     except GradingFailure as e:
-        result.error = str(e)
+        result.error = str(e)  # already names the graded function
         return result
     mine = [v for v in vars(impl).values()]
     namespaces = [g for v in mine for g in _globals_of(v)]
@@ -190,15 +199,15 @@ def collect(name, obj, swap_in, namespace=None):
     try:
         for i in range(spec.cases):
             try:
-                with swapped(namespaces, swap_in):
+                with swapped(namespaces, swap_in), quiet():
                     raw = spec.case(case_rng(name, i), impl)
             except GradingFailure as e:
-                result.error, result.error_case = f"{name}: {e}", i
+                result.error, result.error_case = f"{e}", i
                 return result
             except Exception as e:  # the student's code failed: one line, not a traceback
                 where = _where(e.__traceback__, codes)
                 where = f" in your {where}" if where else ""
-                result.error, result.error_case = f"{name}: raised {_one_line(e)}{where}", i
+                result.error, result.error_case = f"raised {_one_line(e)}{where}", i
                 return result
             outputs = {}
             for label, value in raw.items():

@@ -8,7 +8,7 @@ error within tolerance elsewhere), the mutant's hint is shown.
 
 import types
 
-from autograder.collect import case_rng, slot_of
+from autograder.collect import case_rng, quiet, slot_of
 from autograder.mistakes.base import all_mistakes, build_mutant
 from autograder.outputs import same_values
 
@@ -35,7 +35,8 @@ def diagnose(name, spec, index, student_outputs, ref_impl):
         impl = types.SimpleNamespace(**vars(ref_impl))
         setattr(impl, slot_of(m.target), mutant)
         try:
-            out = spec.case(case_rng(name, index), impl)
+            with quiet():
+                out = spec.case(case_rng(name, index), impl)
         except Exception:
             continue
         if all(k in out and same_values(v, out[k], tol) for k, v in student_outputs.items()):

@@ -12,7 +12,7 @@ import importlib
 import types
 
 from autograder import specs
-from autograder.collect import Collected, case_rng, collect, slot_of
+from autograder.collect import Collected, case_rng, collect, quiet, slot_of
 from autograder.diagnose import diagnose
 from autograder.outputs import GradingFailure, check_output, compare, to_plain
 
@@ -39,7 +39,8 @@ def swap_objects(name):
 @functools.cache
 def reference_outputs(name, index):
     """Plain outputs of the reference on hidden case ``index`` (cached; treat as read-only)."""
-    raw = specs.get(name).case(case_rng(name, index), reference_impl(name))
+    with quiet():
+        raw = specs.get(name).case(case_rng(name, index), reference_impl(name))
     return {label: to_plain(label, v) for label, v in raw.items()}
 
 
@@ -51,8 +52,10 @@ def judge(collected: Collected):
     n = spec.cases
     for i in range(n):
         if i >= len(collected.cases):
-            msg = collected.error or f"{name}: no outputs for hidden case {i + 1}"
-            raise GradingFailure(_with_case(msg, i, n)) from None
+            if collected.error and collected.error_case < 0:
+                raise GradingFailure(collected.error) from None
+            msg = collected.error or "no outputs"
+            raise GradingFailure(f"{_prefix(name, i, n)}: {msg}") from None
         got = collected.cases[i]
         for label, expected in reference_outputs(name, i).items():
             value = got.get(label)
@@ -65,11 +68,12 @@ def judge(collected: Collected):
             except GradingFailure as e:
                 mistake = _diagnose(name, spec, i, got)
                 hint = f" — likely mistake: {mistake.hint}" if mistake else ""
-                raise GradingFailure(_with_case(f"{name}: {e}{hint}", i, n)) from None
+                raise GradingFailure(f"{_prefix(name, i, n)}: {e}{hint}") from None
 
 
-def _with_case(msg, i, n):
-    return f"{msg} (hidden case {i + 1} of {n})" if n > 1 else msg
+def _prefix(name, i, n):
+    shown = name.replace(":", " cell_type=")
+    return f"{shown} [hidden case {i + 1}/{n}]" if n > 1 else shown
 
 
 def _diagnose(name, spec, i, got):

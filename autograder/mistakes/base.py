@@ -142,30 +142,46 @@ def apply_patch(source, patch, label="patch"):
     return source
 
 
+def _exec(raw, source, label):
+    glb = dict(raw.__globals__)
+    glb["__name__"] = MUTANT_MODULE
+    exec(compile(source, f"<{label}>", "exec"), glb)  # noqa: S102 - trusted catalogue text
+    return glb[raw.__name__]
+
+
+def _subclass(owner, methods):
+    for name, fn in methods.items():
+        fn.__qualname__ = f"{owner.__name__}.{name}"
+    body = {**methods, "__module__": MUTANT_MODULE, "__qualname__": owner.__name__}
+    return type(owner.__name__, (owner,), body)
+
+
 def build_function(function, patch=(), label=None):
     """Exec the (patched) reference source of ``function`` in a copy of its module globals.
 
     Returns the new function, or for a method a subclass of the reference class
     carrying the new method. With an empty patch this is an independent copy of
-    the reference (what a student who wrote the reference body would submit).
+    the reference (what a student who wrote the reference body would submit);
+    a bare class name (``"CaptioningRNN"``) copies every method that way.
     """
     label = label or f"{function} copy"
+    mod = _solutions()
+    obj = getattr(mod, function) if "." not in function else None
+    if isinstance(obj, type):
+        if patch:
+            raise ValueError(f"{label}: patch a method ({function}.<method>), not the class")
+        methods = {
+            k: build_function(f"{function}.{k}", label=f"{label}.{k}")
+            for k, v in vars(obj).items()
+            if callable(v) and hasattr(_undecorated(v), "__code__")
+        }
+        return _subclass(obj, {k: vars(m)[k] for k, m in methods.items()})
     owner, ref = resolve(function)
     raw = _undecorated(ref)
-    source = apply_patch(reference_source(function), patch, label)
-    glb = dict(raw.__globals__)
-    glb["__name__"] = MUTANT_MODULE
-    code = compile(source, f"<{label}>", "exec")
-    exec(code, glb)  # noqa: S102 - trusted catalogue text
-    new = glb[raw.__name__]
+    new = _exec(raw, apply_patch(reference_source(function), patch, label), label)
     if owner is None:
         return new
-    new.__qualname__ = f"{owner.__name__}.{raw.__name__}"
-    return type(
-        owner.__name__,
-        (owner,),
-        {raw.__name__: new, "__module__": MUTANT_MODULE, "__qualname__": owner.__name__},
-    )
+    return _subclass(owner, {raw.__name__: new})
 
 
 @functools.cache
