@@ -1,0 +1,186 @@
+"""Regenerate the answer cells of the source notebooks from ``solutions/`` (one source of truth).
+
+Usage::
+
+    python -m autograder.sync            # rewrite drifted answer cells
+    python -m autograder.sync --check    # exit 1 listing drifted cells, change nothing
+
+An answer cell is a code cell whose ``metadata.nbgrader.solution`` is true and
+whose ``grade_id`` names a top-level object of ``solutions`` (a function, or
+``CaptioningRNN``). Its source becomes::
+
+    def rnn_step_forward(x, prev_h, Wx, Wh, b):
+        \"\"\"<docstring copied from solutions>\"\"\"
+        ### BEGIN SOLUTION
+        <body copied from solutions>
+        ### END SOLUTION
+
+with decorators stripped. A class keeps its skeleton (``__init__`` and any other
+method given in full) with one solution region per method in
+:data:`CLASS_SOLUTIONS`. Only answer cells are written; their outputs are cleared.
+"""
+
+import argparse
+import ast
+import glob
+import importlib
+import inspect
+import json
+import os
+import sys
+import textwrap
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+CLASS_SOLUTIONS = {"CaptioningRNN": ("loss", "sample")}
+
+
+def _unwrap(fn):
+    while hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn
+
+
+def _decorator_span(node):
+    """0-based [start, stop) line span of ``node``'s decorators (empty if none)."""
+    if not node.decorator_list:
+        return node.lineno - 1, node.lineno - 1
+    return min(d.lineno for d in node.decorator_list) - 1, node.lineno - 1
+
+
+def _with_solution(lines, node):
+    """Lines of function ``node``: header and docstring, then the body between markers."""
+    first = node.body[0]
+    has_doc = (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    )
+    body_start = first.end_lineno if has_doc else first.lineno - 1
+    stmts = node.body[1:] if has_doc else node.body
+    if not stmts:
+        raise ValueError(f"{node.name} has no body to put between solution markers")
+    indent = lines[stmts[0].lineno - 1][: stmts[0].col_offset]
+    body = lines[body_start : node.end_lineno]
+    while body and not body[0].strip():
+        body = body[1:]
+    head = lines[node.lineno - 1 : body_start]
+    return head + [indent + BEGIN] + body + [indent + END]
+
+
+def function_cell(fn):
+    """Answer-cell source of a function: signature, docstring, marked body; no decorators."""
+    source = textwrap.dedent(inspect.getsource(_unwrap(fn)))
+    lines = source.splitlines()
+    node = ast.parse(source).body[0]
+    return "\n".join(_with_solution(lines, node)).rstrip() + "\n"
+
+
+def class_cell(cls, methods):
+    """Answer-cell source of a class: skeleton given, ``methods`` bodies between markers."""
+    source = textwrap.dedent(inspect.getsource(cls))
+    lines = source.splitlines()
+    node = ast.parse(source).body[0]
+    edits = []  # (start, stop, replacement), applied bottom-up
+    for item in node.body:
+        if not isinstance(item, ast.FunctionDef):
+            continue
+        start, _ = _decorator_span(item)
+        if item.name in methods:
+            new = _with_solution(lines, item)
+        else:
+            new = lines[item.lineno - 1 : item.end_lineno]
+        edits.append((start, item.end_lineno, new))
+    missing = set(methods) - {i.name for i in node.body if isinstance(i, ast.FunctionDef)}
+    if missing:
+        raise ValueError(f"{cls.__name__} has no method(s) {sorted(missing)}")
+    for start, stop, new in sorted(edits, reverse=True):
+        lines[start:stop] = new
+    start, _ = _decorator_span(node)
+    return "\n".join(lines[start:]).rstrip() + "\n"
+
+
+def expected_source(grade_id):
+    """The generated answer-cell source for ``grade_id``, or ``None`` if it is not synced."""
+    solutions = importlib.import_module("solutions")
+    obj = getattr(solutions, grade_id, None) if grade_id.isidentifier() else None
+    if obj is None:
+        return None
+    if isinstance(obj, type):
+        return class_cell(obj, CLASS_SOLUTIONS.get(grade_id, ()))
+    if callable(obj):
+        return function_cell(obj)
+    return None
+
+
+def _source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _split(text):
+    """nbformat's on-disk form: a list of lines keeping their newlines."""
+    return text.splitlines(keepends=True)
+
+
+def sync_notebook(path, check=False):
+    """Sync one notebook; returns the grade_ids whose cells drifted (and were rewritten)."""
+    with open(path, encoding="utf-8") as f:
+        nb = json.load(f)
+    drifted = []
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") != "code" or not meta.get("solution"):
+            continue
+        want = expected_source(str(meta.get("grade_id", "")))
+        if want is None:
+            continue
+        want = want.rstrip("\n")
+        dirty = cell.get("outputs") or cell.get("execution_count") is not None
+        if _source(cell) != want or dirty:
+            drifted.append(meta["grade_id"])
+            cell["source"] = _split(want)
+            cell["outputs"], cell["execution_count"] = [], None
+    if drifted and not check:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(nb, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+    return drifted
+
+
+def notebooks(root="."):
+    """Every source notebook ``assignments/<id>/<id>.ipynb`` under ``root``."""
+    pattern = os.path.join(root, "assignments", "*", "*.ipynb")
+    found = []
+    for p in sorted(glob.glob(pattern)):
+        folder = os.path.basename(os.path.dirname(p))
+        if os.path.splitext(os.path.basename(p))[0] == folder:
+            found.append(p)
+    return found
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.sync", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--check", action="store_true", help="report drift, write nothing")
+    parser.add_argument("--root", default=".", help="repository root (default: .)")
+    parser.add_argument("notebooks", nargs="*", help="notebooks (default: all source notebooks)")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or notebooks(args.root)
+    total = 0
+    for path in paths:
+        drifted = sync_notebook(path, check=args.check)
+        total += len(drifted)
+        for gid in drifted:
+            verb = "drifted from solutions" if args.check else "regenerated"
+            print(f"{path}: answer cell {gid!r} {verb}")
+    if args.check and total:
+        print(f"{total} answer cell(s) differ from solutions/; run: python -m autograder.sync")
+        return 1
+    if not args.check:
+        print(f"synced {len(paths)} notebook(s), {total} cell(s) rewritten")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
