@@ -1,0 +1,185 @@
+"""How the sandboxed process is started: bubblewrap when it works here, else a weak fallback.
+
+The sandbox sees a read-only ``/usr``, the Python installation and the virtual
+environment's ``site-packages`` (read-only), a staged copy of the few grading modules
+student code may see (``/opt/grader``: the ``grade()`` collector, specs, ``workbook``;
+never ``solutions/``, the mistake catalogue, source notebooks or the gradebook), and a
+size-capped tmpfs ``/tmp`` as its only writable place. It has no network, its own PID,
+IPC and UTS namespaces, a fresh session, and dies with its parent. When started as root
+the runner switches to an unprivileged user id of its own (one per concurrent sandbox,
+so ``RLIMIT_NPROC`` caps fork bombs per student) before any student code runs.
+"""
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GRADER_DIR = "/opt/grader"
+# What student code may import from the repository (copied, read-only, into the sandbox).
+STAGED = [
+    "autograder/api.py",
+    "autograder/collect.py",
+    "autograder/outputs.py",
+    "autograder/specs",
+    "autograder/sandbox/wire.py",
+    "autograder/sandbox/guest.py",
+    "autograder/sandbox/guest_io.py",
+    "autograder/sandbox/guest_grade.py",
+    "workbook",
+]
+_INIT = '"""Grading modules visible inside the sandbox (a staged subset)."""\n'
+_staged = {}
+_lock = threading.Lock()
+_uids = set()
+UID_BASE = 61000 + (os.getpid() % 500) * 16
+
+
+def _copy(src, dst):
+    if src.is_dir():
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    else:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def staging_dir(extra=()):
+    """A directory (created once per process) holding the staged modules, world-readable."""
+    key = tuple(str(e) for e in extra)
+    with _lock:
+        if key in _staged and Path(_staged[key]).is_dir():
+            return _staged[key]
+        d = Path(tempfile.mkdtemp(prefix="autograder-stage-"))
+        for rel in STAGED:
+            _copy(ROOT / rel, d / rel)
+        for pkg in ("autograder", "autograder/sandbox"):
+            (d / pkg / "__init__.py").write_text(_INIT)
+        for src, rel in extra:
+            _copy(Path(src), d / rel)
+        for p in [d, *d.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        _staged[key] = str(d)
+        return str(d)
+
+
+@functools.cache
+def bwrap_status():
+    """``(True, path)`` when bubblewrap can create a sandbox here, else ``(False, reason)``."""
+    path = shutil.which("bwrap")
+    if not path:
+        return False, "bubblewrap (bwrap) is not installed"
+    probe = [
+        path,
+        "--ro-bind",
+        "/",
+        "/",
+        "--unshare-pid",
+        "--unshare-net",
+        "--die-with-parent",
+        "true",
+    ]
+    try:
+        r = subprocess.run(probe, capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, f"bwrap failed to start: {e}"
+    if r.returncode != 0:
+        return False, "bwrap cannot create namespaces here: " + r.stderr.decode(errors="replace")[
+            :200
+        ]
+    return True, path
+
+
+def fallback_warning():
+    ok, why = bwrap_status()
+    return (
+        None
+        if ok
+        else f"WEAK FALLBACK SANDBOX: {why}; student code runs without filesystem or network isolation"
+    )
+
+
+def take_uid():
+    """A free user id for one sandbox (only meaningful when running as root)."""
+    with _lock:
+        for i in range(16):
+            if UID_BASE + i not in _uids:
+                _uids.add(UID_BASE + i)
+                return UID_BASE + i
+        return UID_BASE + 15
+
+
+def give_uid(uid):
+    with _lock:
+        _uids.discard(uid)
+
+
+def _ro_with_parents(args, made, path):
+    parts = Path(path).parts
+    for i in range(2, len(parts)):
+        parent = str(Path(*parts[:i]))
+        if parent not in made:
+            made.add(parent)
+            args += ["--perms", "0755", "--dir", parent]
+    args += ["--ro-bind", str(path), str(path)]
+
+
+def _env(limits):
+    env = {
+        "HOME": "/tmp/home",
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/home/.mpl",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    return env
+
+
+def command(stage, cmd_fd, msg_fd, uid, limits):
+    """``(argv, env, isolated)``: how to start the runner for one sandbox session."""
+    ok, bwrap = bwrap_status()
+    guest = f"{GRADER_DIR}/autograder/sandbox/guest.py"
+    env = _env(limits)
+    runner = ["-s", "-B", guest, str(cmd_fd), str(msg_fd), str(uid)]
+    if not ok:
+        env = dict(env, HOME=tempfile.gettempdir(), PYTHONPATH=stage, AUTOGRADER_GUEST_ROOT=stage)
+        env.pop("MPLCONFIGDIR")
+        guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
+        argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
+        return argv + [str(cmd_fd), str(msg_fd), "0"], env, False
+    args = [bwrap, "--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    args += ["--perms", "1777", "--size", str(2 * limits.file_mb << 20), "--tmpfs", "/tmp"]
+    made = {"/tmp", "/usr"}
+    for p in sorted({sys.base_prefix, sys.prefix}):
+        if not p.startswith("/usr/"):
+            _ro_with_parents(args, made, p)
+    args += ["--perms", "0755", "--dir", "/opt", "--ro-bind", stage, GRADER_DIR]
+    args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    args += ["--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:
+        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        runner[-1] = "0"
+    args += ["--clearenv"]
+    for k, v in env.items():
+        args += ["--setenv", k, v]
+    args += ["--setenv", "PYTHONPATH", GRADER_DIR, "--chdir", "/tmp"]
+    py = os.path.join(sys.prefix, "bin", "python")
+    return args + ["--", py, *runner], {}, True
