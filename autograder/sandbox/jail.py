@@ -99,7 +99,8 @@ def fallback_warning():
     return (
         None
         if ok
-        else f"WEAK FALLBACK SANDBOX: {why}; student code runs without filesystem or network isolation"
+        else f"WEAK FALLBACK SANDBOX: {why}; student code runs without filesystem "
+        "or network isolation"
     )
 
 

@@ -1,0 +1,45 @@
+"""Cell sources: IPython syntax to plain Python, and the names a grade cell grades.
+
+Both run in the grader (trusted): the sandbox receives plain Python, so input
+transformers installed by student code have nothing to transform, and the set of
+graded names comes from the *restored* source of the cell, never from the sandbox.
+"""
+
+import ast
+import functools
+
+
+@functools.cache
+def _transformer():
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
+
+
+def to_python(source):
+    """``%magic`` / ``!shell`` / ``?help`` lines become plain calls on ``get_ipython()``."""
+    if not any(ch in source for ch in "%!?"):
+        return source
+    try:
+        return _transformer().transform_cell(source)
+    except Exception:  # leave it: the sandbox reports the SyntaxError in that cell
+        return source
+
+
+def grade_names(source):
+    """Names graded by ``grade("<name>", ...)`` calls in ``source``, in order (may repeat)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "grade"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names.append((node.lineno, node.col_offset, node.args[0].value))
+    return [n for _, _, n in sorted(names)]

@@ -1,0 +1,85 @@
+"""Turn what the sandbox reported for a grade cell into a verdict, computed here.
+
+A grade cell passes only when (1) every ``grade(name, ...)`` call in its restored source
+produced outputs that :func:`autograder.grader.judge` accepts against the reference, and
+(2) the cell ran to the end without an error. (1) is checked here on plain arrays; the
+sandbox can only make (2) stricter, never looser. The cell's outputs are rewritten so
+that nbgrader's own rule (an ``error`` output scores 0, otherwise full points) gives the
+score, and the message is one line with no traceback and no reference code.
+"""
+
+import numpy as np
+
+from autograder import collect, grader, specs
+from autograder.outputs import GradingFailure
+
+MAX_MESSAGE = 400
+
+
+def one_line(text):
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+def _as_collected(name, msg):
+    """A :class:`~autograder.collect.Collected` built from an untrusted message."""
+    out = collect.Collected(name)
+    cases = msg.get("cases") if type(msg.get("cases")) is list else []
+    for case in cases[: specs.get(name).cases]:
+        if type(case) is not dict:
+            out.cases.append({})
+            continue
+        clean = {}
+        for label, value in case.items():
+            if type(value) is np.ndarray and value.dtype.kind in "biuf":
+                clean[str(label)] = value
+            elif isinstance(value, str):
+                clean[str(label)] = one_line(value)
+            else:
+                clean[str(label)] = f"{label} could not be read back from your notebook"
+        out.cases.append(clean)
+    err = msg.get("error")
+    out.error = one_line(err) if isinstance(err, str) else None
+    ec = msg.get("error_case")
+    out.error_case = ec if type(ec) is int else 0
+    return out
+
+
+def judge_cell(names, run):
+    """``None`` when the cell passes, else the one-line failure message."""
+    if run.died:
+        return f"kernel died while running this cell: {run.died}"
+    got = {}
+    for msg in run.collected:
+        n = msg.get("name")
+        if isinstance(n, str) and n not in got:
+            got[n] = msg
+    err = f"{run.error[0]}: {run.error[1]}" if run.error else None
+    for name in names:
+        try:
+            specs.get(name)
+        except KeyError:
+            return f"{name}: unknown graded name (instructor: check the hidden tests)"
+        if name not in got:
+            return one_line(err or f"{name}: the hidden test did not run")
+        try:
+            grader.judge(_as_collected(name, got[name]))
+        except GradingFailure as e:
+            return one_line(str(e))
+        except Exception as e:  # a grader bug must not pass a student: fail closed, say so
+            return one_line(f"{name}: could not be graded ({type(e).__name__}: {e})")
+    return one_line(err) if err else None
+
+
+def error_output(message, ename="AssertionError"):
+    return {"output_type": "error", "ename": ename, "evalue": message, "traceback": [message]}
+
+
+def grade_cell_outputs(run, message):
+    """Outputs written into a grade cell: the student's stdout (capped), then the verdict."""
+    kept = [
+        o for o in run.outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    ]
+    if message is not None:
+        kept.append(error_output(message))
+    return kept
