@@ -1,0 +1,39 @@
+"""Command line: ``python -m autograder grade <assignment> [--workers N] [--force]``.
+
+Exit status: 0 when every submission was graded, 1 when some student's row says
+``error`` (unreadable, missing or renamed notebook; grader failure) and needs the
+instructor, 2 for usage errors.
+"""
+
+import argparse
+import os
+import sys
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # workers run side by side: one BLAS thread each
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grade", help="grade every submission of an assignment (hardened, parallel)")
+    g.add_argument("assignment")
+    g.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    g.add_argument("--force", action="store_true", help="regrade students already graded")
+    g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    from autograder import batch
+
+    return batch.main(args, log)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

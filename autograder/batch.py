@@ -1,0 +1,134 @@
+"""``python -m autograder grade <id>``: grade every submission of an assignment in parallel.
+
+Workers (threads, each driving one sandbox at a time) grade students and write atomic
+result files; the main thread alone writes the gradebook and the autograded notebooks,
+then journals the student (see :mod:`autograder.batch_state`). One student's notebook
+never stops the batch: anything unexpected becomes that student's ``error`` row.
+"""
+
+import hashlib
+import json
+import os
+import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder import batch_state as state
+from autograder.batch_grade import grade_student
+from autograder.batch_gradebook import commit, write_autograded
+from autograder.batch_report import Progress, table
+from autograder.nbgrader_ext.canonical import canonical_cells
+from autograder.sandbox import jail
+
+
+def course_directory(root):
+    root = os.path.abspath(root)
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    cd = CourseDirectory(config=cfg)
+    cd.root = root
+    return cd
+
+
+def _canonical(cd, gb, assignment):
+    out = {}
+    for nb in gb.find_assignment(assignment).notebooks:
+        src = os.path.join(cd.format_path(cd.source_directory, ".", assignment), f"{nb.name}.ipynb")
+        out[nb.name] = canonical_cells(cd.db_url, nb.name, assignment, src)
+    return out
+
+
+def _students(cd, assignment):
+    base = Path(cd.root) / cd.submitted_directory
+    return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
+
+
+def run(root, assignment, workers=2, force=False, limits=None, log=None):
+    """Grade the class; return ``(rows, exit_code)``."""
+    cd = course_directory(root)
+    weak = jail.fallback_warning()
+    if weak and log:
+        log(f"WARNING: {weak}")
+    gb = Gradebook(cd.db_url, cd.course_id)
+    try:
+        try:
+            canonical = _canonical(cd, gb, assignment)
+        except MissingEntry:
+            raise SystemExit(
+                f"no assignment {assignment!r} in the gradebook: run generate_assignment"
+            ) from None
+        digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+        d = state.state_dir(cd.root, assignment)
+        done = {} if force else state.committed(d)
+        students = _students(cd, assignment)
+        progress = Progress(len(students))
+        rows, todo = {}, {}
+        for s in students:
+            sub = cd.format_path(cd.submitted_directory, s, assignment)
+            key = state.submission_key(sub, digest)
+            if done.get(s) == key:
+                rows[s] = (s, "graded (unchanged, skipped)", None, None, "")
+                progress.step(f"{s} (unchanged)")
+            else:
+                todo[s] = (sub, key)
+        ready = {
+            s: r for s, (_, k) in todo.items() if (r := state.load_result(d, s, k)) and not force
+        }
+
+        def work(s):
+            if s in ready:
+                return ready[s]
+            sub, key = todo[s]
+            try:
+                r = grade_student(s, sub, canonical, key, limits)
+            except Exception as e:  # a grader failure on one student: that student's error row
+                r = {"student": s, "key": key, "status": "error", "notebooks": {}}
+                r["reason"] = f"grader failure: {type(e).__name__}: {e}"
+                r["trace"] = traceback.format_exc()[-2000:]
+            state.save_result(d, s, r)
+            return r
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(work, s): s for s in todo}
+            for f in as_completed(futures):
+                s = futures[f]
+                r = f.result()
+                rows[s] = _commit(gb, cd, d, assignment, r)
+                progress.step(s)
+    finally:
+        gb.close()
+    ordered = [rows[s] for s in students]
+    code = 1 if any(r[1].startswith("error") for r in ordered) else 0
+    return ordered, code
+
+
+def _commit(gb, cd, d, assignment, r):
+    s = r["student"]
+    try:
+        write_autograded(cd, assignment, r)
+        score = commit(gb, cd, assignment, r)
+    except Exception as e:
+        gb.db.rollback()
+        return (s, "error", None, None, f"could not save grades: {type(e).__name__}: {e}")
+    state.journal(d, s, r["key"], score)
+    mx = sum(g[1] for e in r["notebooks"].values() for g in e["grades"])
+    died = [
+        f"{n}: kernel died at cell {e['died_at']} ({e['died']})"
+        for n, e in r["notebooks"].items()
+        if e.get("died")
+    ]
+    if r["status"] == "error":
+        return (s, "error", score, mx, r.get("reason"))
+    return (s, "graded", score, mx, "; ".join(died))
+
+
+def main(args, log):
+    rows, code = run(args.root, args.assignment, args.workers, args.force, log=log)
+    table(rows)
+    weak = jail.fallback_warning()
+    if weak:
+        log(f"WARNING: {weak}")
+    return code
