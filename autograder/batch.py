@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import traceback
+import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -109,7 +110,9 @@ def _commit(gb, cd, d, assignment, r):
     s = r["student"]
     try:
         write_autograded(cd, assignment, r)
-        score = commit(gb, cd, assignment, r)
+        with warnings.catch_warnings():  # nbgrader's own autoflush warnings, as in its CLI
+            warnings.simplefilter("ignore")
+            score = commit(gb, cd, assignment, r)
     except Exception as e:
         gb.db.rollback()
         return (s, "error", None, None, f"could not save grades: {type(e).__name__}: {e}")

@@ -88,7 +88,7 @@ def restore(nb, canonical):
             if g is not None and g not in canon:
                 notes.append(f"unknown cell id '{g}' treated as an ordinary cell")
             anchored.setdefault(anchor, []).append(_free(cell))
-    out = list(anchored[None])
+    out, pending = [], list(anchored[None])
     for c in canonical:
         g = c["grade_id"]
         student = cells[last_seen[g]] if g in last_seen else None
@@ -107,8 +107,14 @@ def restore(nb, canonical):
             new.metadata["deletable"] = False
             if c["locked"]:
                 new.metadata["editable"] = False
-        out.append(new)
-        out.extend(anchored.get(g, []))
+        if student is None and c["solution"]:
+            out.append(new)  # a missing answer's stub goes *before* the student's own cells
+            out.extend(pending)  # so a definition the student moved elsewhere still wins
+        else:
+            out.extend(pending)
+            out.append(new)
+        pending = list(anchored.get(g, []))
+    out.extend(pending)
     result = v4.new_notebook(cells=out, metadata=copy.deepcopy(dict(nb.get("metadata") or {})))
     for i, cell in enumerate(result.cells):
         cell["id"] = f"cell-{i:04d}"  # deterministic, unique (duplicated ids fail validation)
