@@ -70,8 +70,9 @@ def run(root, assignment, workers=2, force=False, limits=None, log=None):
         for s in students:
             sub = cd.format_path(cd.submitted_directory, s, assignment)
             key = state.submission_key(sub, digest)
-            if done.get(s) == key:
-                rows[s] = (s, "graded (unchanged, skipped)", None, None, "")
+            if s in done and done[s].get("key") == key:
+                _, status, score, mx, detail = done[s].get("row") or (s, "graded", None, None, "")
+                rows[s] = (s, f"{status} (unchanged, skipped)", score, mx, detail)
                 progress.step(f"{s} (unchanged)")
             else:
                 todo[s] = (sub, key)
@@ -116,7 +117,6 @@ def _commit(gb, cd, d, assignment, r):
     except Exception as e:
         gb.db.rollback()
         return (s, "error", None, None, f"could not save grades: {type(e).__name__}: {e}")
-    state.journal(d, s, r["key"], score)
     mx = sum(g[1] for e in r["notebooks"].values() for g in e["grades"])
     died = [
         f"{n}: kernel died at cell {e['died_at']} ({e['died']})"
@@ -124,8 +124,11 @@ def _commit(gb, cd, d, assignment, r):
         if e.get("died")
     ]
     if r["status"] == "error":
-        return (s, "error", score, mx, r.get("reason"))
-    return (s, "graded", score, mx, "; ".join(died))
+        row = (s, "error", score, mx, r.get("reason"))
+    else:
+        row = (s, "graded", score, mx, "; ".join(died))
+    state.journal(d, s, r["key"], score, row)
+    return row
 
 
 def main(args, log):

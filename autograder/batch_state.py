@@ -61,7 +61,7 @@ def load_result(d, student, key):
 
 
 def committed(d):
-    """``{student: key}`` of the journal's committed entries (a torn last line is ignored)."""
+    """``{student: entry}`` of the journal's committed entries (a torn last line is ignored)."""
     out = {}
     try:
         lines = (d / "journal.jsonl").read_text().splitlines()
@@ -70,14 +70,15 @@ def committed(d):
     for line in lines:
         try:
             e = json.loads(line)
-            out[e["student"]] = e["key"]
+            out[e["student"]] = e
         except (ValueError, KeyError, TypeError):
             continue
     return out
 
 
-def journal(d, student, key, score):
-    line = json.dumps({"student": student, "key": key, "score": score}) + "\n"
+def journal(d, student, key, score, row=None):
+    entry = {"student": student, "key": key, "score": score, "row": row}
+    line = json.dumps(entry) + "\n"
     with open(d / "journal.jsonl", "a") as f:
         f.write(line)
         f.flush()

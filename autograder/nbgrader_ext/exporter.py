@@ -7,6 +7,7 @@ so the student scores 0 with the reason in the feedback and the batch goes on.
 
 import datetime
 import os
+import warnings
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
@@ -22,7 +23,9 @@ def read_submission(raw):
     except UnicodeDecodeError as e:
         return None, f"the notebook file is not UTF-8 text (byte {e.start})"
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # duplicate / missing cell ids: repaired by restore
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         return None, f"the notebook file is not a valid notebook (truncated?): {reason[:120]}"

@@ -1,0 +1,101 @@
+"""Fault model: broken, hostile-to-the-machine and malformed submissions.
+
+One batch grades every fault of ``tests/fixtures/hardened/faults.py`` next to an honest
+correct control; each fault is then its own test: exact score, status, and the reason a
+student or instructor reads in the status table.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hardened"))
+import course  # noqa: E402
+import faults  # noqa: E402
+
+from autograder import batch  # noqa: E402
+from autograder.sandbox import jail  # noqa: E402
+from autograder.sandbox.limits import Limits  # noqa: E402
+
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.slow,
+    pytest.mark.skipif(not jail.bwrap_status()[0], reason=f"no sandbox: {jail.bwrap_status()[1]}"),
+]
+
+LIMITS = Limits(cell_timeout=4, memory_mb=2048, nproc=48, file_mb=16)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = course.make_course(tmp_path_factory.mktemp("faults"))
+    subs = faults.build(str(root))
+    course.submit(root, "control", course.submission(root))
+    for student, (nb, name, *_rest) in subs.items():
+        if isinstance(nb, bytes):
+            course.submit(root, student, raw=nb, name=name)
+        else:
+            course.submit(root, student, nb)
+    rows, code = batch.run(root, "fx", workers=2, limits=LIMITS)
+    return {"root": root, "rows": {r[0]: r for r in rows}, "code": code}
+
+
+def _expected():
+    return {s: v for s, v in faults.FAULTS.items()} | {
+        s: (None, 0, "error", d) for s, (_, d) in faults.RAW.items()
+    }
+
+
+@pytest.mark.parametrize("student", sorted(_expected()))
+def test_fault_is_contained(graded, student):
+    _, score, status, detail = _expected()[student]
+    row = graded["rows"][student]
+    assert row[1] == status, row
+    assert row[2] == score, row
+    assert detail in (row[4] or ""), row
+
+
+def test_control_and_batch(graded):
+    assert graded["rows"]["control"][1:3] == ("graded", 8.0)
+    assert graded["code"] == 1  # the unreadable / renamed notebooks need the instructor
+
+
+def _cells(graded, student):
+    path = graded["root"] / "autograded" / student / "fx" / "fx.ipynb"
+    return json.loads(path.read_text())["cells"]
+
+
+def test_feedback_says_where_the_kernel_died(graded):
+    cells = _cells(graded, "os_exit")
+    died = [
+        i for i, c in enumerate(cells, 1) if "kernel died at cell" in json.dumps(c.get("outputs"))
+    ]
+    assert died, "no 'kernel died' message"
+    text = json.dumps(cells)
+    assert "not run: kernel died at cell" in text
+
+
+def test_output_floods_are_capped_in_every_output_type(graded):
+    for student in ("output_flood", "error_flood"):
+        size = (graded["root"] / "autograded" / student / "fx" / "fx.ipynb").stat().st_size
+        assert size < 1_000_000, (student, size)
+    outputs = [o for c in _cells(graded, "output_flood") for o in c.get("outputs", [])]
+    kinds = {o["output_type"] for o in outputs}
+    assert {"stream", "display_data"} <= kinds
+    assert sum(o["output_type"] == "display_data" for o in outputs) <= LIMITS.display_items
+
+
+def test_unreadable_notebooks_get_a_clear_feedback_notebook(graded):
+    text = json.dumps(_cells(graded, "truncated_notebook"))
+    assert "could not be read" in text
+
+
+def test_rerun_skips_everything_and_keeps_scores(graded):
+    rows, _ = batch.run(graded["root"], "fx", workers=2, limits=LIMITS)
+    assert all(r[1].endswith("(unchanged, skipped)") for r in rows)
+    before = graded["rows"]
+    assert [(r[0], r[1].split(" ")[0], r[2]) for r in rows] == [
+        (s, before[s][1], before[s][2]) for s in sorted(before)
+    ]
