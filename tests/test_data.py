@@ -43,10 +43,10 @@ def cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(cache_dir):
-    """The default-size set, generated once into a temporary cache (timed)."""
-    start = time.perf_counter()
+    """The default-size set, generated once into a temporary cache (CPU time measured)."""
+    start = time.process_time()
     d = load_captioning_data(base_dir=cache_dir)
-    d["_seconds"] = time.perf_counter() - start
+    d["_seconds"] = time.process_time() - start
     return d
 
 
@@ -77,7 +77,8 @@ def test_global_rng_is_neither_used_nor_consulted(tmp_path):
 
 
 def test_default_set_is_fast_and_cached(data, cache_dir):
-    assert data["_seconds"] < 10
+    # CPU seconds, not wall time: other jobs on a shared machine do not count
+    assert data["_seconds"] < 10, f"generating the default set took {data['_seconds']:.1f} s CPU"
     start = time.perf_counter()
     load_captioning_data(base_dir=cache_dir)
     assert time.perf_counter() - start < 1

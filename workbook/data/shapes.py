@@ -68,11 +68,14 @@ def render(scene, size=IMAGE_SIZE, supersample=3):
     """Draw a scene as a ``(size, size, 3)`` uint8 RGB image (anti-aliased)."""
     k = supersample
     coords = (np.arange(size * k) + 0.5) / k
-    xs, ys = np.meshgrid(coords, coords)
     img = np.empty((size * k, size * k, 3))
     img[:] = BACKGROUND
-    for obj in scene["objects"]:
-        img[_mask(obj["shape"], obj["cx"], obj["cy"], obj["r"], xs, ys)] = COLORS[obj["color"]]
+    for obj in scene["objects"]:  # drawn on the bounding box only
+        x0, x1 = (max(int((obj["cx"] + s * (obj["r"] + 1)) * k), 0) for s in (-1, 1))
+        y0, y1 = (max(int((obj["cy"] + s * (obj["r"] + 1)) * k), 0) for s in (-1, 1))
+        xs, ys = np.meshgrid(coords[x0:x1], coords[y0:y1])
+        inside = _mask(obj["shape"], obj["cx"], obj["cy"], obj["r"], xs, ys)
+        img[y0:y1, x0:x1][inside] = COLORS[obj["color"]]
     img = img.reshape(size, k, size, k, 3).mean(axis=(1, 3))
     return np.rint(img).astype(np.uint8)
 
