@@ -8,7 +8,8 @@
    gets a hidden last cell listing the repository modules it imports with their digests
    (see ``bookdeps``), so jupyter-cache re-executes it when one of them changes; Sphinx is
    told the same files (``env.note_dependency``) so that it re-reads the page.
-3. Kernels import this checkout: the source directory is prepended to ``PYTHONPATH``.
+3. Kernels import this checkout: the source directory is prepended to ``PYTHONPATH``, and
+   plot inline whatever ``MPLBACKEND`` the build was started with.
 4. Two builds. The public build warns (a warning fails the strict build) on any page that
    carries nbgrader solution or hidden-test markers. The instructor build
    (``workbook_instructor = True``) renders the assignment sources with a banner and tags
@@ -91,7 +92,9 @@ def on_config_inited(app, config):
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if srcdir not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([srcdir, *paths])
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # Kernels inherit the environment: `make` exports MPLBACKEND=Agg, which would make
+    # plt.show() in a figure page display nothing.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 
 def _is_executed(app, path: Path) -> bool:
@@ -137,7 +140,10 @@ def banner_notebook(text: str, docname: str) -> str:
         "with a **hidden tests** band are removed from the student release. "
         "Never publish this build.\n:::\n"
     )
-    notebook["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": banner})
+    cell = {"cell_type": "markdown", "metadata": {}, "source": banner}
+    if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5):
+        cell["id"] = "instructor-banner"
+    notebook["cells"].insert(0, cell)
     return json.dumps(notebook, indent=1)
 
 
