@@ -1,0 +1,142 @@
+"""Fast checks of the hardened grader's pieces (no sandbox needed)."""
+
+import numpy as np
+import pytest
+from nbformat import v4
+
+from autograder.nbgrader_ext.exporter import read_submission
+from autograder.nbgrader_ext.hide_tests import strip_hidden
+from autograder.sandbox import cells, wire
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.recap import recap
+from autograder.sandbox.restore import restore
+
+
+def _roundtrip(v):
+    return wire.decode(wire.encode(v)[8:])
+
+
+def test_wire_round_trip_plain_data():
+    v = {
+        "a": np.arange(6.0).reshape(2, 3),
+        "b": (1, 2.5, float("nan"), None, "s"),
+        "c": [np.float32(1)],
+    }
+    out = _roundtrip(v)
+    assert np.array_equal(out["a"], v["a"]) and type(out["a"]) is np.ndarray
+    assert out["b"][:2] == (1, 2.5) and np.isnan(out["b"][2])
+    assert out["c"][0].dtype == np.float32
+
+
+def test_wire_refuses_objects_and_subclasses():
+    class Sub(np.ndarray):
+        pass
+
+    out = _roundtrip({"x": np.zeros(3).view(Sub), "y": object(), "z": np.array(["s"])})
+    assert all(isinstance(out[k], wire.Rejected) for k in "xyz")
+
+
+def test_wire_rejects_lying_frames():
+    frame = bytearray(wire.encode(np.zeros(4))[8:])
+    frame[-1:] = b""
+    with pytest.raises(wire.WireError):
+        wire.decode(bytes(frame))
+
+
+CANON = [
+    dict(
+        grade_id="ans",
+        cell_type="code",
+        source="def f():\n    raise NotImplementedError",
+        locked=False,
+        solution=True,
+        grade=False,
+        points=0,
+        checksum="c1",
+    ),
+    dict(
+        grade_id="test",
+        cell_type="code",
+        source="x = 1\n### BEGIN HIDDEN TESTS\ngrade('f', f)\n### END HIDDEN TESTS",
+        locked=True,
+        solution=False,
+        grade=True,
+        points=2,
+        checksum="c2",
+    ),
+]
+
+
+def _cell(gid, src, kind="code", **md):
+    meta = {"nbgrader": dict({"grade_id": gid, "schema_version": 3}, **md)} if gid else {}
+    make = v4.new_code_cell if kind == "code" else v4.new_markdown_cell
+    return make(src, metadata=meta)
+
+
+def test_restore_repairs_structure():
+    nb = v4.new_notebook(
+        cells=[
+            _cell(None, "import numpy"),
+            _cell("test", "tampered", kind="markdown", grade=False, points=99, schema_version=99),
+            _cell("ans", "def f():\n    return 1", solution=True),
+            _cell("test", "duplicate", grade=True),
+        ]
+    )
+    out, notes = restore(nb, CANON)
+    srcs = [c.source for c in out.cells]
+    assert srcs == ["import numpy", "def f():\n    return 1", CANON[1]["source"]]
+    assert out.cells[2].metadata.nbgrader["points"] == 2.0 and out.cells[2].cell_type == "code"
+    assert len({c.id for c in out.cells}) == 3 and notes
+
+
+def test_restore_puts_back_deleted_cells_before_moved_definitions():
+    nb = v4.new_notebook(cells=[_cell(None, "def f():\n    return 1")])
+    out, _ = restore(nb, CANON)
+    assert [c.source.split("\n")[0] for c in out.cells] == ["def f():", "def f():", "x = 1"]
+    assert "return 1" in out.cells[1].source  # the student's definition runs after the stub
+
+
+def test_hidden_tests_are_stripped():
+    text = strip_hidden(CANON[1]["source"])
+    assert "grade(" not in text and text.startswith("x = 1")
+
+
+def test_grade_names_and_ipython_syntax():
+    assert cells.grade_names("grade('a', a)\nif 1:\n    api.grade('b', b)") == ["a", "b"]
+    assert "get_ipython()" in cells.to_python("%matplotlib inline\nx = 1")
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"", "empty"),
+        (b'{"cells": [', "not a valid"),
+        (b'{"a": "\xff"}', "UTF-8"),
+        (b"[]", "not a valid"),
+    ],
+)
+def test_unreadable_submissions(raw, reason):
+    nb, why = read_submission(raw)
+    assert nb is None and reason in why
+
+
+def test_recap_caps_every_output_type():
+    lim = Limits(stream_bytes=100, display_bytes=1000, display_items=2, error_chars=50)
+    outs = [{"output_type": "stream", "name": "stdout", "text": "x" * 10_000}]
+    outs += [{"output_type": "display_data", "data": {"text/plain": "d"}}] * 10
+    outs += [{"output_type": "execute_result", "data": {"text/plain": "r" * 10_000}}]
+    outs += [
+        {
+            "output_type": "error",
+            "ename": "E",
+            "evalue": "v" * 10_000,
+            "traceback": ["t" * 10_000] * 100,
+        }
+    ]
+    outs += [{"output_type": "bogus"}, "junk"]
+    got = recap(outs, lim)
+    assert len(got[0]["text"]) < 200
+    assert sum(o["output_type"] == "display_data" for o in got) == 2
+    assert not any(o["output_type"] == "execute_result" for o in got)
+    err = got[-1]
+    assert len(err["evalue"]) <= 50 and sum(map(len, err["traceback"])) <= 50
