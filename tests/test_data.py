@@ -76,6 +76,22 @@ def test_global_rng_is_neither_used_nor_consulted(tmp_path):
     assert np.array_equal(d1["train_captions"], d2["train_captions"])
 
 
+def test_unwritable_cache_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    base = blocker / "captions"  # cannot be created (and root ignores permission bits)
+    d = load_captioning_data(base_dir=base, seed=3, **SMALL)
+    cached = load_captioning_data(base_dir=tmp_path / "ok", seed=3, **SMALL)
+    for k in KEYS:
+        if k in ("idx_to_word", "word_to_idx"):
+            assert d[k] == cached[k]
+        else:
+            assert np.array_equal(d[k], cached[k]), k
+    img = load_image(d["train_urls"][5], base_dir=base)
+    assert np.array_equal(img, load_image(d["train_urls"][5], base_dir=tmp_path / "ok"))
+    assert not base.exists()
+
+
 def test_default_set_is_fast_and_cached(data, cache_dir):
     # CPU seconds, not wall time: other jobs on a shared machine do not count
     assert data["_seconds"] < 10, f"generating the default set took {data['_seconds']:.1f} s CPU"

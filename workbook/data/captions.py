@@ -189,6 +189,32 @@ def ensure_dataset(base_dir=None, seed=0, num_train=3000, num_val=500, feature_d
     return final
 
 
+_MEMORY = {}
+
+
+def _stored(base_dir, seed, num_train, num_val, feature_dim):
+    """Reader ``name -> value`` of the cached set; generated in memory (and kept for the
+    session) when the cache folder cannot be written, e.g. in a read-only sandbox."""
+    key = (seed, num_train, num_val, feature_dim)
+    try:
+        folder = ensure_dataset(base_dir, *key)
+    except OSError:
+        if key not in _MEMORY:
+            _MEMORY[key] = generate(*key)
+        mem = _MEMORY[key]
+        vocab = {"idx_to_word": list(mem["idx_to_word"]), "word_to_idx": dict(mem["word_to_idx"])}
+        return lambda name: vocab if name == "vocab" else np.asarray(mem[name])
+
+    def read(name):
+        if name == "vocab":
+            return json.loads((folder / "vocab.json").read_text())
+        if name.endswith("_urls"):
+            return np.asarray((folder / f"{name}.txt").read_text().split())
+        return np.load(folder / f"{name}.npy", mmap_mode="r" if name.endswith("_images") else None)
+
+    return read
+
+
 def load_captioning_data(
     base_dir=None, seed=0, max_train=None, *, num_train=3000, num_val=500, feature_dim=512
 ):
@@ -215,13 +241,12 @@ def load_captioning_data(
         same four for ``val``, ``idx_to_word`` (list) and ``word_to_idx`` (dict);
         ``<NULL>`` = 0, ``<START>`` = 1, ``<END>`` = 2, ``<UNK>`` = 3.
     """
-    folder = ensure_dataset(base_dir, seed, num_train, num_val, feature_dim)
+    stored = _stored(base_dir, seed, num_train, num_val, feature_dim)
     data = {}
     for s in ("train", "val"):
-        for k in ("captions", "image_idxs", "features"):
-            data[f"{s}_{k}"] = np.load(folder / f"{s}_{k}.npy")
-        data[f"{s}_urls"] = np.asarray((folder / f"{s}_urls.txt").read_text().split())
-    data.update(json.loads((folder / "vocab.json").read_text()))
+        for k in ("captions", "image_idxs", "features", "urls"):
+            data[f"{s}_{k}"] = stored(f"{s}_{k}")
+    data.update(stored("vocab"))
     if max_train is not None:
         rng = np.random.default_rng([seed, 2])
         keep = np.sort(rng.choice(len(data["train_captions"]), size=max_train, replace=False))
@@ -264,8 +289,7 @@ def load_image(url, base_dir=None):
     seed, ntr, nva, dim = int(fields[2][4:]), int(fields[3][1:]), int(fields[4]), int(fields[5][1:])
     key = (str(base_dir), name, split)
     if key not in _IMAGES:
-        folder = ensure_dataset(base_dir, seed, ntr, nva, dim)
-        _IMAGES[key] = np.load(folder / f"{split}_images.npy", mmap_mode="r")
+        _IMAGES[key] = _stored(base_dir, seed, ntr, nva, dim)(f"{split}_images")
     return np.array(_IMAGES[key][i])
 
 
