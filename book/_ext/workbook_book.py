@@ -97,6 +97,21 @@ def on_config_inited(app, config):
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 
+def _is_thebe(script) -> bool:
+    name = str(getattr(script, "filename", script) or "")
+    body = str(getattr(script, "attributes", {}).get("body", ""))
+    return "thebe" in name or "THEBE_JS_URL" in body
+
+
+def on_html_page_context(app, pagename, templatename, context, doctree):
+    """Drop sphinx-thebe's scripts when thebe is off (as here): they point at a CDN, and
+    sphinx-thebe emits its configuration twice (a console error: THEBE_JS_URL declared)."""
+    launch = app.config.html_theme_options.get("launch_buttons", {})
+    if not launch.get("thebe") and "script_files" in context:
+        context["script_files"] = [s for s in context["script_files"] if not _is_thebe(s)]
+        context["css_files"] = [c for c in context.get("css_files", []) if not _is_thebe(c)]
+
+
 def _is_executed(app, path: Path) -> bool:
     from myst_nb.core.read import is_myst_markdown_notebook
 
@@ -173,5 +188,6 @@ def setup(app):
     app.add_config_value("workbook_instructor", False, "env", [bool])
     app.connect("config-inited", on_config_inited)
     app.connect("source-read", on_source_read)
+    app.connect("html-page-context", on_html_page_context)
     app.add_css_file("workbook.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
