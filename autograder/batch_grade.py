@@ -62,6 +62,7 @@ def grade_student(student, sub_dir, canonical, key, limits=None):
             restored, res = grade_notebook(restored, limits)
             grades = res.grades
             entry.update(died_at=res.died_at, died=res.died, weak=res.weak_sandbox)
+            entry["cell_seconds"] = round(res.seconds, 4)
         entry["grades"] = grades
         entry["nb"] = _finish(restored)
         out["notebooks"][name] = entry
