@@ -180,7 +180,7 @@ def test_search_for_lstm_returns_the_lstm_chapter(visit):
 
 def test_download_button_returns_a_valid_notebook(visit):
     page = visit.open("release/lstm/lstm.html")
-    link = page.locator("a[href$='.ipynb']").first
+    link = page.locator(".dropdown-download-buttons a[href$='.ipynb']").first
     href = link.get_attribute("href")
     assert href and "_sources/release/lstm/lstm.ipynb" in href
     response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
