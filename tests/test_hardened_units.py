@@ -140,3 +140,25 @@ def test_recap_caps_every_output_type():
     assert not any(o["output_type"] == "execute_result" for o in got)
     err = got[-1]
     assert len(err["evalue"]) <= 50 and sum(map(len, err["traceback"])) <= 50
+
+
+def test_weak_fallback_still_grades_and_says_so(monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hardened"))
+    import course
+
+    from autograder.sandbox import jail
+    from autograder.sandbox.run import grade_notebook
+
+    monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
+    jail.bwrap_status.cache_clear()
+    try:
+        nb = course.source_notebook()
+        _, result = grade_notebook(nb)
+        assert result.score == course.FULL_SCORE
+        assert result.weak_sandbox and "WEAK FALLBACK" in result.weak_sandbox
+    finally:
+        monkeypatch.delenv("AUTOGRADER_NO_BWRAP")
+        jail.bwrap_status.cache_clear()
