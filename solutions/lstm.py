@@ -183,7 +183,6 @@ def lstm_backward(dh, cache):
     dtanh_g = 1 - g**2
     dtanh_c = 1 - tanh_c**2
     da = np.empty((N, T, 4 * H), dtype=np.result_type(dh, ifog))
-    Wh_T = np.ascontiguousarray(Wh.T)  # one copy: faster products in the loop
     dprev_h = np.zeros((N, H), dtype=da.dtype)
     dprev_c = np.zeros((N, H), dtype=da.dtype)
     for t in reversed(range(T)):
@@ -196,7 +195,7 @@ def lstm_backward(dh, cache):
         dprev_c = dnext_c * f[:, t]
         da[:, t, : 3 * H] = np.concatenate((di, df, do), axis=1) * dsig_ifo[:, t]
         da[:, t, 3 * H :] = dg * dtanh_g[:, t]
-        dprev_h = da[:, t] @ Wh_T
+        dprev_h = (Wh @ da[:, t].T).T  # = da[:, t] @ Wh.T; this order is faster in BLAS
     dh0 = dprev_h
     da_flat = da.reshape(N * T, 4 * H)
     prev_h = np.concatenate((h0[:, None], h[:, :-1]), axis=1).reshape(N * T, H)

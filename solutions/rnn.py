@@ -138,12 +138,11 @@ def rnn_backward(dh, cache):
     D = x.shape[2]
     dtanh = 1 - h**2  # tanh'(a) for every step at once
     da = np.empty((N, T, H), dtype=np.result_type(dh, h))
-    Wh_T = np.ascontiguousarray(Wh.T)  # one copy: faster products in the loop
     dprev_h = np.zeros((N, H), dtype=da.dtype)
     for t in reversed(range(T)):
         dnext_h = dh[:, t] + dprev_h  # from the loss at step t and from step t + 1
         da[:, t] = dnext_h * dtanh[:, t]
-        dprev_h = da[:, t] @ Wh_T
+        dprev_h = (Wh @ da[:, t].T).T  # = da[:, t] @ Wh.T; this order is faster in BLAS
     dh0 = dprev_h
     da_flat = da.reshape(N * T, H)
     prev_h = np.concatenate((h0[:, None], h[:, :-1]), axis=1).reshape(N * T, H)
