@@ -203,6 +203,14 @@ def machine_info(threads):
         for i in threadpoolctl.threadpool_info()
         if i.get("user_api") == "blas"
     ]
+    torch_blas = next(
+        (
+            line.strip()
+            for line in torch.__config__.parallel_info().splitlines()
+            if "Math Kernel" in line
+        ),
+        "see torch.__config__.show()",
+    )
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
     return {
         "cpu": cpu,
@@ -211,6 +219,7 @@ def machine_info(threads):
         "numpy": np.__version__,
         "torch": torch.__version__,
         "blas": "; ".join(blas) or "unknown",
+        "torch_blas": torch_blas,
         "threads": threads,
         "env": ", ".join(f"{k}={v}" for k, v in env.items()) or "not set",
         "date": datetime.date.today().isoformat(),
@@ -246,7 +255,9 @@ def render(info, rows):
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores; {info['threads']} threads for both "
         f"libraries. Python {info['python']}, numpy {info['numpy']}, torch {info['torch']}.",
-        f"BLAS: {info['blas']}. OPENBLAS_CORETYPE/L2_SIZE: {info['env']}. Date: {info['date']}.",
+        f"numpy's BLAS: {info['blas']}; OPENBLAS_CORETYPE/L2_SIZE: {info['env']}. torch's BLAS:",
+        f"{info['torch_blas']}. Date: {info['date']}. Counted FLOPs are those of the matrix",
+        "products only (elementwise work, exp/tanh and the time-loop overhead are not counted).",
         "The machine is shared with other jobs, so absolute times are noisy; the interleaved",
         "ratio is the more reliable number.",
         END,
