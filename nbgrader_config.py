@@ -1,0 +1,50 @@
+"""nbgrader configuration: the stock commands work from the repository root.
+
+    nbgrader generate_assignment <id>   # assignments/<id>/<id>.ipynb -> release/<id>/
+    nbgrader autograde <id>             # submitted/<student>/<id>/ -> autograded/
+    nbgrader generate_feedback <id>     # autograded/ -> feedback/ (no hidden tests)
+    nbgrader export                     # gradebook.db -> grades.csv
+
+See docs/instructor.md for the whole workflow. Paths are relative to this
+file, so a copy of the repository works the same.
+"""
+
+import os
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+ASSIGNMENTS = ["gradcheck", "softmax", "temporal_loss", "rnn", "lstm"]
+
+c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.course_id = "backprop-workbook"
+c.CourseDirectory.source_directory = "assignments"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
+# Source folders hold only the notebook; the workbook package is copied into
+# each release by `python -m autograder.release`.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Answer cells become a bare stub (no "YOUR CODE HERE" banner).
+c.ClearSolutions.code_stub = {"python": "raise NotImplementedError"}
+c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
+c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
+
+# Students are added to the gradebook when their first submission is graded.
+c.Autograde.create_student = True
+c.GenerateAssignment.create_assignment = True
+
+# A cell's output is capped so one flood cannot bloat the gradebook or feedback.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 30
+c.Execute.timeout = 120
+
+# Feedback returned to students shows neither hidden tests nor their tracebacks.
+c.GenerateFeedback.preprocessors = [
+    "autograder.feedback.HideHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
