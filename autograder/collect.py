@@ -139,10 +139,12 @@ def quiet():
 
 
 def _where(tb, codes):
-    """Name of the innermost student function in traceback ``tb``."""
+    """Name of the innermost student function in traceback ``tb`` (same file as theirs)."""
     name = None
+    files = {c.co_filename for c in codes}
     while tb is not None:
-        if tb.tb_frame.f_code in codes:
+        code = tb.tb_frame.f_code
+        if code in codes or (code.co_filename in files and code.co_name != "<module>"):
             name = tb.tb_frame.f_code.co_name
         tb = tb.tb_next
     return name
