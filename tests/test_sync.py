@@ -1,0 +1,115 @@
+"""Notebook sync: answer cells are generated from solutions/ and cannot drift."""
+
+import json
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import solutions
+from autograder import sync
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "assignments" / "fixture" / "fixture.ipynb"
+
+
+def cells(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+
+
+def answer(path, grade_id):
+    for c in cells(path):
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id:
+            return "".join(c["source"])
+    raise KeyError(grade_id)
+
+
+def test_committed_notebooks_are_in_sync(capsys):
+    paths = sync.notebooks(str(ROOT)) + [str(FIXTURE)]
+    assert sync.main(["--check", *paths]) == 0, capsys.readouterr().out
+
+
+def test_function_cell_layout():
+    src = sync.expected_source("rnn_step_forward")
+    lines = src.splitlines()
+    assert lines[0] == "def rnn_step_forward(x, prev_h, Wx, Wh, b):"
+    assert lines[1].startswith('    """One time step')
+    assert "@validated" not in src
+    begin, end = lines.index("    ### BEGIN SOLUTION"), lines.index("    ### END SOLUTION")
+    assert lines[begin - 1] == '    """' and end == len(lines) - 1
+    body = "\n".join(lines[begin + 1 : end])
+    assert "next_h = np.tanh(a)" in body and "return next_h, cache" in body
+
+
+def test_class_cell_keeps_init_and_marks_loss_and_sample():
+    src = sync.expected_source("CaptioningRNN")
+    assert src.startswith("class CaptioningRNN")
+    assert "@validated" not in src
+    assert src.count("        ### BEGIN SOLUTION") == 2 and src.count("### END SOLUTION") == 2
+    init = src.split("    def loss(")[0]
+    assert "def __init__(" in init and "BEGIN SOLUTION" not in init
+    assert 'self._null = word_to_idx["<NULL>"]' in init
+    loss = src.split("    def loss(")[1].split("    def sample(")[0]
+    assert loss.index('"""') < loss.index("### BEGIN SOLUTION") < loss.index("return loss, grads")
+
+
+def test_names_outside_solutions_are_left_alone():
+    assert sync.expected_source("not_a_solution") is None
+    assert sync.expected_source("test_softmax") is None
+
+
+@pytest.fixture
+def nb(tmp_path):
+    path = tmp_path / "fixture.ipynb"
+    shutil.copy(FIXTURE, path)
+    return path
+
+
+def test_edited_answer_cell_is_detected_and_regenerated(nb, capsys):
+    data = json.loads(nb.read_text())
+    for c in data["cells"]:
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == "nll":
+            c["source"] = ["def nll(logp, y):\n", "    return 0.0"]
+            c["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+    nb.write_text(json.dumps(data, indent=1))
+    assert sync.main(["--check", str(nb)]) == 1
+    assert "answer cell 'nll' drifted" in capsys.readouterr().out
+    other = [c for c in cells(nb) if c["metadata"].get("nbgrader", {}).get("grade_id") != "nll"]
+    assert sync.main([str(nb)]) == 0
+    assert sync.main(["--check", str(nb)]) == 0
+    assert answer(nb, "nll") == sync.expected_source("nll").rstrip("\n")
+    after = [c for c in cells(nb) if c["metadata"].get("nbgrader", {}).get("grade_id") != "nll"]
+    assert after == other  # only the answer cell was written
+    assert all(not c.get("outputs") for c in cells(nb) if c["cell_type"] == "code")
+
+
+def test_changed_solution_body_is_detected(nb, tmp_path, monkeypatch, capsys):
+    """Edit a reference function's body: the notebook now drifts from solutions/."""
+    mod = tmp_path / "changed_solution.py"
+    lines = sync.expected_source("nll").splitlines(keepends=True)
+    changed = "".join(line for line in lines if "SOLUTION" not in line)
+    changed = changed.replace("return -np.mean(", "return -2 * np.mean(")
+    assert "-2 * np.mean(" in changed
+    mod.write_text("import numpy as np\n\n\n" + textwrap.dedent(changed))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import changed_solution
+
+    monkeypatch.setattr(solutions, "nll", changed_solution.nll)
+    try:
+        assert sync.main(["--check", str(nb)]) == 1
+        assert "answer cell 'nll' drifted" in capsys.readouterr().out
+        assert sync.main([str(nb)]) == 0
+        assert "return -2 * np.mean(" in answer(nb, "nll")
+    finally:
+        sys.modules.pop("changed_solution", None)
+
+
+def test_every_answer_cell_of_the_notebooks_names_a_solution():
+    """A typo in a grade_id would silently skip the sync: every answer cell must resolve."""
+    for path in sync.notebooks(str(ROOT)):
+        for c in cells(path):
+            meta = c["metadata"].get("nbgrader", {})
+            if c["cell_type"] == "code" and meta.get("solution"):
+                assert sync.expected_source(meta["grade_id"]) is not None, (path, meta)
