@@ -17,7 +17,13 @@ whose ``grade_id`` names a top-level object of ``solutions`` (a function, or
 
 with decorators stripped. A class keeps its skeleton (``__init__`` and any other
 method given in full) with one solution region per method in
-:data:`CLASS_SOLUTIONS`. Only answer cells are written; their outputs are cleared.
+:data:`CLASS_SOLUTIONS`.
+
+A *given* cell (``grade_id`` = ``given_<name>``, locked, not a solution) holds
+code from an earlier chapter that this one builds on: the whole reference
+``<name>`` (decorators stripped, no solution markers) under a one-line
+:data:`GIVEN_HEADER`. Only answer and given cells are written; their outputs
+are cleared.
 """
 
 import argparse
@@ -32,6 +38,8 @@ import textwrap
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CLASS_SOLUTIONS = {"CaptioningRNN": ("loss", "sample")}
+GIVEN_PREFIX = "given_"
+GIVEN_HEADER = "# Given code (read-only): you wrote or met this in an earlier exercise.\n"
 
 
 def _unwrap(fn):
@@ -99,12 +107,27 @@ def class_cell(cls, methods):
     return "\n".join(lines[start:]).rstrip() + "\n"
 
 
-def expected_source(grade_id):
-    """The generated answer-cell source for ``grade_id``, or ``None`` if it is not synced."""
+def given_source(obj):
+    """Given-cell source: the whole reference ``obj`` without decorators or markers."""
+    if isinstance(obj, type):
+        return GIVEN_HEADER + class_cell(obj, ())
+    source = textwrap.dedent(inspect.getsource(_unwrap(obj)))
+    node = ast.parse(source).body[0]
+    lines = source.splitlines()[node.lineno - 1 :]
+    return GIVEN_HEADER + "\n".join(lines).rstrip() + "\n"
+
+
+def expected_source(grade_id, given=False):
+    """Generated source of answer cell ``grade_id`` (or of a given cell for ``given``).
+
+    ``None`` when ``grade_id`` does not name a top-level object of ``solutions``.
+    """
     solutions = importlib.import_module("solutions")
     obj = getattr(solutions, grade_id, None) if grade_id.isidentifier() else None
     if obj is None:
         return None
+    if given:
+        return given_source(obj)
     if isinstance(obj, type):
         return class_cell(obj, CLASS_SOLUTIONS.get(grade_id, ()))
     if callable(obj):
@@ -129,9 +152,15 @@ def sync_notebook(path, check=False):
     drifted = []
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.get("cell_type") != "code" or not meta.get("solution"):
+        gid = str(meta.get("grade_id", ""))
+        if cell.get("cell_type") != "code":
             continue
-        want = expected_source(str(meta.get("grade_id", "")))
+        if meta.get("solution"):
+            want = expected_source(gid)
+        elif gid.startswith(GIVEN_PREFIX) and not meta.get("grade"):
+            want = expected_source(gid[len(GIVEN_PREFIX) :], given=True)
+        else:
+            continue
         if want is None:
             continue
         want = want.rstrip("\n")
