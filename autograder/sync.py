@@ -202,7 +202,7 @@ def main(argv=None):
         total += len(drifted)
         for gid in drifted:
             verb = "drifted from solutions" if args.check else "regenerated"
-            print(f"{path}: answer cell {gid!r} {verb}")
+            print(f"{path}: cell {gid!r} {verb}")
     if args.check and total:
         print(f"{total} answer cell(s) differ from solutions/; run: python -m autograder.sync")
         return 1

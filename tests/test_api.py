@@ -235,7 +235,18 @@ def test_captioning_grades_the_wiring_with_reference_layers():
     assert msg.startswith("CaptioningRNN.loss [hidden case 1/3]: loss is wrong")
 
 
-@pytest.mark.parametrize("mistake", all_mistakes(), ids=lambda m: m.id)
+EXAMPLES = {  # written with the machinery; the catalogue is tested in test_mistakes.py
+    "rnn_backward.dprev_h_not_carried",
+    "CaptioningRNN.loss.mask_inverted",
+    "softmax.no_max_shift",
+    "word_embedding_backward.fancy_index_add",
+    "temporal_softmax_loss.mask_not_in_backward",
+}
+
+
+@pytest.mark.parametrize(
+    "mistake", [m for m in all_mistakes() if m.id in EXAMPLES], ids=lambda m: m.id
+)
 def test_catalogue_mutant_fails_and_is_diagnosed(mistake):
     name = mistake.function
     ns = copies(name)

@@ -75,7 +75,7 @@ def test_edited_answer_cell_is_detected_and_regenerated(nb, capsys):
             c["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
     nb.write_text(json.dumps(data, indent=1))
     assert sync.main(["--check", str(nb)]) == 1
-    assert "answer cell 'nll' drifted" in capsys.readouterr().out
+    assert "cell 'nll' drifted" in capsys.readouterr().out
     other = [c for c in cells(nb) if c["metadata"].get("nbgrader", {}).get("grade_id") != "nll"]
     assert sync.main([str(nb)]) == 0
     assert sync.main(["--check", str(nb)]) == 0
@@ -99,7 +99,7 @@ def test_changed_solution_body_is_detected(nb, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(solutions, "nll", changed_solution.nll)
     try:
         assert sync.main(["--check", str(nb)]) == 1
-        assert "answer cell 'nll' drifted" in capsys.readouterr().out
+        assert "cell 'nll' drifted" in capsys.readouterr().out
         assert sync.main([str(nb)]) == 0
         assert "return -2 * np.mean(" in answer(nb, "nll")
     finally:
