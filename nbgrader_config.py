@@ -42,9 +42,8 @@ c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 30
 c.Execute.timeout = 120
 
-# Feedback returned to students shows neither hidden tests nor their tracebacks.
-c.GenerateFeedback.preprocessors = [
-    "autograder.feedback.HideHiddenTests",
-    "nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+# Hardened grading (docs/hardened-grading.md): submissions restored from the source, run in a
+# sandbox, judged outside it; graded notebooks and feedback show no hidden tests.
+from autograder.nbgrader_ext.config import apply  # noqa: E402
+
+apply(c)

@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from solutions.captioning import CaptioningRNN  # noqa: E402
-from solutions.solver import CaptioningSolver  # noqa: E402
 from workbook.data import shapes  # noqa: E402
 from workbook.data.captions import decode_captions, load_captioning_data, load_image  # noqa: E402
+from workbook.solver import CaptioningSolver  # noqa: E402
 
 START, END = "<!-- training:start -->", "<!-- training:end -->"
 FIGURES = ROOT / "docs" / "figures"

@@ -5,6 +5,9 @@ Pure numpy, no I/O. CS231n's argument order and return tuples::
     from solutions import lstm_backward
 """
 
+from workbook.optim import adam, sgd, sgd_momentum
+from workbook.solver import CaptioningSolver
+
 from .captioning import CaptioningRNN
 from .embedding import word_embedding_backward, word_embedding_forward
 from .gradcheck import (
@@ -15,10 +18,8 @@ from .gradcheck import (
 )
 from .layers import affine_backward, affine_forward, sigmoid
 from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
-from .optim import adam, sgd, sgd_momentum
 from .rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 from .softmax import log_softmax, nll, softmax, softmax_loss_naive, softmax_loss_vectorized
-from .solver import CaptioningSolver
 from .temporal import (
     temporal_affine_backward,
     temporal_affine_forward,

@@ -27,7 +27,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = ("gradcheck", "softmax", "temporal_loss", "rnn", "lstm")
 COPIED = ("_config.yml", "_toc.yml", "book", "scripts", "solutions", "workbook", "autograder",
-          "assignments", "release", "pyproject.toml")  # fmt: skip
+          "assignments", "release", "pyproject.toml", "nbgrader_config.py")  # fmt: skip
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 GRADE_CALL = re.compile(r"(?<![\w])grade\(")
 TEXT_SUFFIXES = {".html", ".js", ".txt", ".ipynb", ".md", ".json", ".py", ".css"}

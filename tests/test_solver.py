@@ -10,10 +10,10 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from solutions.captioning import CaptioningRNN
-from solutions.optim import adam, sgd, sgd_momentum
-from solutions.solver import CaptioningSolver, sample_minibatch
-from workbook.data.captions import load_captioning_data
+from workbook.data.captions import load_captioning_data, sample_minibatch
 from workbook.data.captions import sample_minibatch as workbook_sample_minibatch
+from workbook.optim import adam, sgd, sgd_momentum
+from workbook.solver import CaptioningSolver
 
 W0, DW1, DW2 = [1.0, -2.0, 0.0], [0.5, 0.1, -3.0], [-0.5, 0.3, 2.0]
 

@@ -10,11 +10,17 @@ cheap randomized check for when a full numeric gradient is too slow.
 import numpy as np
 
 from .numgrad import (  # noqa: F401  (re-exported: CS231n's gradient_check API)
-    _perturbable,
     eval_numerical_gradient,
     eval_numerical_gradient_array,
     finite_difference_errors,
 )
+
+
+def _perturbable(x):
+    """Refuse arrays whose in-place perturbation would be lost or truncated."""
+    if type(x) is not np.ndarray or x.dtype.kind != "f":
+        kind = type(x).__name__ if type(x) is not np.ndarray else f"dtype {x.dtype}"
+        raise ValueError(f"x must be a float ndarray (it is perturbed in place), got {kind}")
 
 
 def as_float_array(name, a):

@@ -13,13 +13,6 @@ still sees the perturbation::
 import numpy as np
 
 
-def _perturbable(x):
-    """Refuse arrays whose in-place perturbation would be lost or truncated."""
-    if type(x) is not np.ndarray or x.dtype.kind != "f":
-        kind = type(x).__name__ if type(x) is not np.ndarray else f"dtype {x.dtype}"
-        raise ValueError(f"x must be a float ndarray (it is perturbed in place), got {kind}")
-
-
 def eval_numerical_gradient(f, x, verbose=True, h=1e-5):
     """Numeric gradient of a scalar function by centered differences.
 
@@ -38,7 +31,8 @@ def eval_numerical_gradient(f, x, verbose=True, h=1e-5):
     -------
     grad : ndarray, shape and dtype of ``x``
     """
-    _perturbable(x)
+    if type(x) is not np.ndarray or x.dtype.kind != "f":  # perturbed in place: must hold floats
+        raise ValueError(f"x must be a float ndarray, got {type(x).__name__} of {x!r:.40}")
     f(x)  # CS231n evaluates f once at x first (unused)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
@@ -76,7 +70,8 @@ def eval_numerical_gradient_array(f, x, df, h=1e-5):
     grad : ndarray, shape and dtype of ``x``
         ``grad[ix] = sum((f(x + h e_ix) - f(x - h e_ix)) * df) / (2 h)``.
     """
-    _perturbable(x)
+    if type(x) is not np.ndarray or x.dtype.kind != "f":  # perturbed in place: must hold floats
+        raise ValueError(f"x must be a float ndarray, got {type(x).__name__} of {x!r:.40}")
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     while not it.finished:

@@ -5,7 +5,7 @@ Differences from CS231n, none of which change the calling convention:
 - minibatches are drawn from the solver's own ``numpy.random.Generator`` (``seed``),
   never from the global RNG, so re-seeding ``np.random`` elsewhere changes nothing;
 - the minibatch sampler is an argument (``sample_fn``), defaulting to
-  :func:`sample_minibatch` below (the same draw as ``workbook.data.captions``);
+  :func:`workbook.data.captions.sample_minibatch`;
 - ``checkpoint_name`` (off by default) pickles the model and history after each epoch,
   the only I/O the solver does besides printing when ``verbose``.
 """
@@ -15,35 +15,7 @@ import pickle
 import numpy as np
 
 from . import optim
-
-
-def sample_minibatch(data, batch_size=100, split="train", seed=None):
-    """Draw ``batch_size`` captions (with replacement) and their image features and urls.
-
-    Parameters
-    ----------
-    data : dict
-        With ``<split>_captions`` (M, T+1), ``<split>_image_idxs`` (M,),
-        ``<split>_features`` (I, D) and ``<split>_urls`` (I,).
-    batch_size : int
-    split : {'train', 'val'}
-    seed : int, numpy.random.Generator or None
-        Source of randomness (a ``Generator`` is used as is).
-
-    Returns
-    -------
-    captions : (batch_size, T+1) int ndarray
-    features : (batch_size, D) ndarray
-    urls : (batch_size,) ndarray
-    """
-    rng = np.random.default_rng(seed)
-    split_size = data[f"{split}_captions"].shape[0]
-    mask = rng.choice(split_size, batch_size)
-    captions = data[f"{split}_captions"][mask]
-    image_idxs = data[f"{split}_image_idxs"][mask]
-    features = data[f"{split}_features"][image_idxs]
-    urls = np.asarray(data[f"{split}_urls"])[image_idxs]
-    return captions, features, urls
+from .data.captions import sample_minibatch
 
 
 class CaptioningSolver:
@@ -56,7 +28,7 @@ class CaptioningSolver:
     data : dict
         As returned by ``load_captioning_data`` / ``load_coco_data``.
     update_rule : {'sgd', 'sgd_momentum', 'adam'}
-        Name of a rule in :mod:`solutions.optim`.
+        Name of a rule in :mod:`workbook.optim`.
     optim_config : dict, optional
         Hyperparameters passed to the update rule (each parameter gets its own copy).
     lr_decay : float
