@@ -87,7 +87,7 @@ def test_ids_and_hints_are_well_formed_and_unique():
     dup = {h for h in hints if hints.count(h) > 1}
     assert not dup, dup
     for m in MISTAKES:
-        assert re.fullmatch(re.escape(m.target) + r"\.[a-z][a-z0-9_]*", m.id), m.id
+        assert re.fullmatch(re.escape(m.target) + r"\.[A-Za-z][A-Za-z0-9_]*", m.id), m.id
         assert m.hint == m.hint.strip() and "\n" not in m.hint, m.id
         assert not m.hint.endswith("."), m.id
         assert len(m.hint) <= 120, (m.id, len(m.hint))

@@ -140,7 +140,10 @@ MISTAKES = [
         id="softmax_loss_vectorized.no_division_by_N",
         function="softmax_loss_vectorized",
         patch=[
-            ("data_loss = nll(logp, y)  # mean", "data_loss = -np.sum(logp[np.arange(N), y])"),
+            (
+                "data_loss = nll(logp, y)  # mean_i -logp[i, y[i]]",
+                "data_loss = -np.sum(logp[np.arange(N), y])",
+            ),
             ("= -ddata_loss / N", "= -ddata_loss"),
         ],
         hint="the data loss and its gradient are sums over the minibatch, not means (divide by N)",
