@@ -3,7 +3,10 @@
 A mutant (see :mod:`autograder.mistakes.base`) is a patched copy of a reference
 function. When every output of the student's code on the failing hidden case
 equals the mutant's output on the same inputs (NaN where it has NaN, relative
-error within tolerance elsewhere), the mutant's hint is shown.
+error within tolerance elsewhere), and so do its outputs on the other hidden
+cases that ran, the mutant's hint is shown. (Two mistakes can coincide on one
+case, e.g. a mask computed from ``captions_in`` and no mask at all when that
+case's inputs hold no padding; the other cases tell them apart.)
 """
 
 import types
@@ -24,8 +27,22 @@ def candidates(name, spec):
     return own + partners
 
 
-def diagnose(name, spec, index, student_outputs, ref_impl):
-    """The catalogue :class:`Mistake` matching the student's outputs, or ``None``."""
+def _matches(name, spec, impl, index, student_outputs, tol):
+    try:
+        with quiet():
+            out = spec.case(case_rng(name, index), impl)
+    except Exception:
+        return False
+    return all(k in out and same_values(v, out[k], tol) for k, v in student_outputs.items())
+
+
+def diagnose(name, spec, index, student_outputs, ref_impl, other_cases=None):
+    """The catalogue :class:`Mistake` matching the student's outputs, or ``None``.
+
+    ``student_outputs`` are those of the failing case ``index``; a mutant must
+    also match ``other_cases`` (``{case index: outputs}`` of the other cases that
+    ran, optional).
+    """
     tol = max(spec.tol, 1e-6)
     for m in candidates(name, spec):
         try:
@@ -34,11 +51,9 @@ def diagnose(name, spec, index, student_outputs, ref_impl):
             continue
         impl = types.SimpleNamespace(**vars(ref_impl))
         setattr(impl, slot_of(m.target), mutant)
-        try:
-            with quiet():
-                out = spec.case(case_rng(name, index), impl)
-        except Exception:
+        if not _matches(name, spec, impl, index, student_outputs, tol):
             continue
-        if all(k in out and same_values(v, out[k], tol) for k, v in student_outputs.items()):
+        others = (other_cases or {}).items()
+        if all(_matches(name, spec, impl, j, outs, tol) for j, outs in others):
             return m
     return None

@@ -66,7 +66,7 @@ def judge(collected: Collected):
                     raise GradingFailure(f"{label} was not produced")
                 compare(label, value, expected, spec.tol)
             except GradingFailure as e:
-                mistake = _diagnose(name, spec, i, got)
+                mistake = _diagnose(name, spec, i, got, collected.cases)
                 hint = f" — likely mistake: {mistake.hint}" if mistake else ""
                 raise GradingFailure(f"{_prefix(name, i, n)}: {e}{hint}") from None
 
@@ -76,13 +76,18 @@ def _prefix(name, i, n):
     return f"{shown} [hidden case {i + 1}/{n}]" if n > 1 else shown
 
 
-def _diagnose(name, spec, i, got):
-    if any(isinstance(v, str) for v in got.values()):
-        usable = {k: v for k, v in got.items() if not isinstance(v, str)}
-        if not usable:
-            return None
-        got = usable
-    return diagnose(name, spec, i, got, reference_impl(name))
+def _usable(got):
+    """The outputs of one case that were accepted as arrays (rejected ones are strings)."""
+    return {k: v for k, v in got.items() if not isinstance(v, str)}
+
+
+def _diagnose(name, spec, i, got, cases=()):
+    got = _usable(got)
+    if not got:
+        return None
+    others = {j: _usable(c) for j, c in enumerate(cases) if j != i}
+    others = {j: c for j, c in others.items() if c}
+    return diagnose(name, spec, i, got, reference_impl(name), others)
 
 
 def grade_in_process(name, obj, namespace=None):
