@@ -9,7 +9,8 @@ deep inside numpy (or, worse, broadcasting silently)::
     Wx = check_float("Wx", Wx, ("D", "H"), dims)     # D must match, binds H
     # ValueError: Wx must have shape (D, H) = (10, ?), got (4, 10)
 
-A shape entry is a symbol (bound on first sight, then checked) or an int.
+A shape entry is an int, a symbol (bound on first sight, then checked) or a multiple of a
+symbol such as ``"4*H"`` (the LSTM's stacked gates).
 """
 
 import functools
@@ -62,31 +63,46 @@ def check_mask(name, a, shape=None, dims=None):
     return a.astype(bool)
 
 
+def _size(want, dims):
+    """Expected size of one shape entry: an int, a symbol ``"H"`` or a multiple ``"4*H"``."""
+    if not isinstance(want, str):
+        return want
+    if "*" in want:
+        k, sym = want.split("*")
+        return int(k) * dims[sym] if sym in dims else None
+    return dims.get(want)
+
+
 def check_shape(name, a, shape, dims=None):
-    """Check ``a.shape`` against ``shape`` (ints or symbols bound in ``dims``)."""
+    """Check ``a.shape`` against ``shape`` (ints, symbols or ``"k*SYM"``, bound in ``dims``)."""
     if shape is None:
         return
     dims = {} if dims is None else dims
     ok = a.ndim == len(shape)
     if ok:
         for got, want in zip(a.shape, shape, strict=True):
-            size = dims.get(want, want) if isinstance(want, str) else want
-            if isinstance(size, str):
-                continue  # symbol not bound yet
-            ok = ok and got == size
+            size = _size(want, dims)
+            if size is None and isinstance(want, str) and "*" in want:
+                k = int(want.split("*")[0])
+                ok = ok and got % k == 0  # binds SYM = got / k below
+            elif size is not None:
+                ok = ok and got == size
     if not ok:
         raise ValueError(f"{name} must have shape {describe(shape, dims)}, got {a.shape}")
     for got, want in zip(a.shape, shape, strict=True):
-        if isinstance(want, str):
+        if isinstance(want, str) and "*" in want:
+            k, sym = want.split("*")
+            dims.setdefault(sym, got // int(k))
+        elif isinstance(want, str):
             dims.setdefault(want, got)
 
 
 def describe(shape, dims):
-    """Human form of a symbolic shape: ``(N, D) = (3, 10)``."""
+    """Human form of a symbolic shape: ``(N, D) = (3, 10)``, ``(H, 4*H) = (5, 20)``."""
     names = ", ".join(str(s) for s in shape)
     if all(isinstance(s, int) for s in shape):
         return f"({names}{',' if len(shape) == 1 else ''})"
-    sizes = ", ".join(str(dims.get(s, "?")) if isinstance(s, str) else str(s) for s in shape)
+    sizes = ", ".join("?" if (n := _size(s, dims)) is None else str(n) for s in shape)
     tail = "," if len(shape) == 1 else ""
     return f"({names}{tail}) = ({sizes}{tail})"
 
