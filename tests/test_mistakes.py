@@ -5,6 +5,7 @@ chapter, and its ids and hints are well formed and unique."""
 import importlib
 import re
 
+import numpy as np
 import pytest
 
 from autograder import grader, specs
@@ -13,6 +14,7 @@ from autograder.mistakes.base import (
     all_mistakes,
     build_function,
     build_mutant,
+    find,
     mutant_source,
     reference_source,
 )
@@ -91,3 +93,103 @@ def test_ids_and_hints_are_well_formed_and_unique():
         assert m.hint == m.hint.strip() and "\n" not in m.hint, m.id
         assert not m.hint.endswith("."), m.id
         assert len(m.hint) <= 120, (m.id, len(m.hint))
+
+
+# Student code written differently from the reference (loops, own caches) is still
+# diagnosed: the mutants reproduce the outputs of the mistake, not the reference's text.
+
+_STUDENT = {
+    "rnn_backward.dWh_not_accumulated": (
+        "rnn_backward",
+        ["rnn_forward"],
+        """
+def rnn_backward(dh, cache):
+    x, h0, Wx, Wh, h = cache
+    N, T, H = dh.shape
+    dx, dWx, db = np.zeros_like(x), np.zeros_like(Wx), np.zeros(H)
+    dprev = np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        prev = h0 if t == 0 else h[:, t - 1]
+        step = (x[:, t], prev, Wx, Wh, h[:, t])
+        dx[:, t], dprev, dWx_t, dWh, db_t = rnn_step_backward(dh[:, t] + dprev, step)
+        dWx += dWx_t
+        db += db_t
+    return dx, dprev, dWx, dWh, db
+""",
+    ),
+    "rnn_step_backward.tanh_grad_of_preactivation": (
+        "rnn_step_backward",
+        [],
+        """
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    a = x @ Wx + prev_h @ Wh + b
+    return np.tanh(a), (x, prev_h, Wx, Wh, a)
+
+def rnn_step_backward(dnext_h, cache):
+    x, prev_h, Wx, Wh, a = cache
+    da = dnext_h * (1 - a ** 2)
+    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, np.sum(da, axis=0)
+""",
+    ),
+    "word_embedding_backward.fancy_index_add": (
+        "word_embedding_backward",
+        ["word_embedding_forward"],
+        """
+def word_embedding_backward(dout, cache):
+    x, W = cache
+    dW = np.zeros_like(W)
+    for n in range(x.shape[0]):
+        for t in range(x.shape[1]):
+            dW[x[n, t]] = dout[n, t]
+    return dW
+""",
+    ),
+    "softmax_loss_vectorized.no_division_by_N": (
+        "softmax_loss_vectorized",
+        [],
+        """
+def softmax_loss_vectorized(W, X, y, reg):
+    N = X.shape[0]
+    scores = X @ W
+    scores = scores - scores.max(axis=1, keepdims=True)
+    logp = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    loss = -logp[np.arange(N), y].sum() + reg * np.sum(W * W)
+    p = np.exp(logp)
+    dscores = p.copy()
+    dscores[np.arange(N), y] -= 1
+    return loss, X.T @ dscores + 2 * reg * W
+""",
+    ),
+    "lstm_backward.dprev_c_not_carried": (
+        "lstm_backward",
+        ["lstm_forward"],
+        """
+def lstm_backward(dh, cache):
+    x, h0, Wx, Wh, ifog, c, tanh_c, h = cache
+    N, T, H = dh.shape
+    dx, dWx, dWh, db = np.zeros_like(x), np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(4 * H)
+    dprev_h = np.zeros((N, H))
+    for t in reversed(range(T)):
+        prev_h = h0 if t == 0 else h[:, t - 1]
+        prev_c = np.zeros((N, H)) if t == 0 else c[:, t - 1]
+        i, f, o, g = np.split(ifog[:, t], 4, axis=1)
+        step = (x[:, t], prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c[:, t])
+        grads = lstm_step_backward(dh[:, t] + dprev_h, np.zeros((N, H)), step)
+        dx[:, t], dprev_h, _, dWx_t, dWh_t, db_t = grads
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+""",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake_id", sorted(_STUDENT))
+def test_student_written_mistake_is_diagnosed(mistake_id):
+    name, partners, src = _STUDENT[mistake_id]
+    ns = {"np": np, "__name__": "__main__", **{p: build_function(p) for p in partners}}
+    exec(compile(src, "/tmp/ipykernel_0/cell.py", "exec"), ns)  # noqa: S102 - test code
+    with pytest.raises(AssertionError) as e:
+        grader.grade_in_process(name, ns[name], ns)
+    assert str(e.value).endswith(f"likely mistake: {find(mistake_id).hint}"), str(e.value)
