@@ -38,8 +38,8 @@ book-instructor: release
 	$(PY) scripts/build_book.py --instructor
 
 test: $(STAMP) sysdeps
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/ruff format --no-cache --check .
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "no tests collected" ; exit $$rc; }
 
 lint:
