@@ -5,9 +5,12 @@ Runs the real commands (``python -m autograder.release``, ``nbgrader autograde``
 ``nbgrader_config.py``, ``workbook/``, the five source notebooks and a small
 fixture assignment. Students: ``alice`` submits the source notebook (reference
 answers), ``blank`` the untouched release, ``mistaken`` (fixture only) a softmax
-without the max shift.
+without the max shift, and ``mutant1``/``mutant2`` the source notebook with one answer cell
+replaced by a mistake-catalogue mutant (``autograder/mistakes``): they must lose exactly the
+points of the test cells that use the mutated function, and the feedback must name the mistake.
 """
 
+import ast
 import csv
 import html
 import json
@@ -21,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from autograder import sync
+from autograder.mistakes.base import all_mistakes, mutant_source
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
@@ -92,6 +96,74 @@ def hidden_lines(nb):
     return {line for line in lines if line}
 
 
+def nb_meta(c):
+    return c["metadata"].get("nbgrader", {})
+
+
+def catalogue_picks(source):
+    """Two catalogue mistakes for this notebook and the test cells each one must fail.
+
+    A test cell is affected when its source uses the mutated function, directly or through
+    another answer cell that calls it. Picks come from functions used by few test cells, so
+    the partial score is far from both 0 and full marks.
+    """
+    nb = cells(source)
+    answers = {
+        nb_meta(c)["grade_id"]: "".join(c["source"]) for c in nb if nb_meta(c).get("solution")
+    }
+    tests = {
+        nb_meta(c)["grade_id"]: "".join(c["source"])
+        for c in nb
+        if nb_meta(c).get("grade") and not nb_meta(c).get("solution")
+    }
+
+    def names(src):  # identifiers the code uses (docstrings and comments do not count)
+        tree = ast.parse(
+            "\n".join(ln for ln in src.splitlines() if not ln.lstrip().startswith("%"))
+        )
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+    used = {g: names(src) for g, src in {**answers, **tests}.items()}
+
+    def users(name):
+        found, todo = {name}, [name]
+        while todo:
+            f = todo.pop()
+            for g in answers:
+                if g not in found and f in used[g]:
+                    found.add(g)
+                    todo.append(g)
+        return found
+
+    picks, seen = [], set()
+    for m in all_mistakes():
+        if m.function not in answers or m.function in seen:
+            continue
+        hit = sorted(g for g in tests if users(m.function) & used[g])
+        if hit and len(hit) < len(tests):
+            picks.append((m, hit))
+            seen.add(m.function)
+        if len(picks) == 2:
+            return picks
+    raise AssertionError(f"{source}: fewer than two usable catalogue mistakes")
+
+
+def points(source, grade_ids):
+    return sum(
+        float(nb_meta(c).get("points", 0))
+        for c in cells(source)
+        if nb_meta(c).get("grade_id") in grade_ids
+    )
+
+
+def mutant_submission(source, mistake):
+    nb = json.loads(Path(source).read_text(encoding="utf-8"))
+    for c in nb["cells"]:
+        if nb_meta(c).get("grade_id") == mistake.function and nb_meta(c).get("solution"):
+            c["source"] = mutant_source(mistake)
+    return json.dumps(nb)
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
@@ -115,6 +187,13 @@ def course(tmp_path_factory):
             c["source"] = "".join(c["source"]).replace(*MISTAKE)
     (root / "submitted/mistaken/fixture").mkdir(parents=True)
     (root / "submitted/mistaken/fixture/fixture.ipynb").write_text(json.dumps(wrong))
+    for a in REAL:
+        source = root / "assignments" / a / f"{a}.ipynb"
+        for k, (m, _) in enumerate(catalogue_picks(source), 1):
+            (root / "submitted" / f"mutant{k}" / a).mkdir(parents=True)
+            (root / "submitted" / f"mutant{k}" / a / f"{a}.ipynb").write_text(
+                mutant_submission(source, m)
+            )
 
     for a in IDS:
         nbgrader(root, "autograde", a)
@@ -178,6 +257,23 @@ def test_catalogue_mistake_gets_partial_credit_and_a_hint(course):
     assert "likely mistake: scores are not shifted by their row maximum" in page
 
 
+@pytest.mark.parametrize("a", REAL)
+@pytest.mark.parametrize("k", [1, 2])
+def test_catalogue_mutant_loses_exactly_its_cells_and_is_named(course, a, k):
+    root, grades = course
+    source = ROOT / "assignments" / a / f"{a}.ipynb"
+    mistake, failing = catalogue_picks(source)[k - 1]
+    row = grades[(a, f"mutant{k}")]
+    lost = points(source, failing)
+    assert 0 < lost < float(row["max_score"])
+    assert float(row["score"]) == float(row["max_score"]) - lost, (
+        mistake.id,
+        errors(root / f"autograded/mutant{k}" / a),
+    )
+    page = html_text(root / f"feedback/mutant{k}/{a}/{a}.html")
+    assert f"likely mistake: {mistake.hint}" in page, mistake.id
+
+
 @pytest.mark.parametrize("a", IDS)
 def test_feedback_shows_no_hidden_test_and_no_reference(course, a):
     root, _ = course
@@ -195,4 +291,5 @@ def test_feedback_shows_no_hidden_test_and_no_reference(course, a):
 def test_export_lists_every_submission(course):
     _, grades = course
     expected = {(a, s) for a in IDS for s in ("alice", "blank")} | {("fixture", "mistaken")}
+    expected |= {(a, s) for a in REAL for s in ("mutant1", "mutant2")}
     assert expected <= set(grades)
