@@ -1,11 +1,10 @@
 """Word embedding, temporal affine and temporal softmax loss references."""
 
 import copy
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from oracle import num_grad, reference_check, rel_error
 
 from solutions.embedding import word_embedding_backward, word_embedding_forward
 from solutions.temporal import (
@@ -15,36 +14,7 @@ from solutions.temporal import (
     temporal_softmax_loss_loop,
 )
 
-REFERENCE = Path(__file__).parent / "fixtures" / "reference" / "cs231n_published_values.json"
 LOSSES = [temporal_softmax_loss, temporal_softmax_loss_loop]
-
-
-def rel_error(x, y):
-    """CS231n's relative error (max over entries)."""
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
-
-
-def num_grad(f, x, df=1.0, h=1e-3):
-    """Gradient of ``sum(f(x) * df)`` by 6th-order centered differences (``x`` is copied)."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for ix in np.ndindex(x.shape):
-        old = x[ix]
-        diffs = []
-        for k in (1, 2, 3):
-            x[ix] = old + k * h
-            plus = np.array(f(x), dtype=np.float64)
-            x[ix] = old - k * h
-            diffs.append(plus - f(x))
-        x[ix] = old
-        grad[ix] = np.sum((45 * diffs[0] - 9 * diffs[1] + diffs[2]) * df) / (60 * h)
-    return grad
-
-
-def reference_check(check_id):
-    """The entry ``check_id`` of the published-values JSON, or skip if the file is absent."""
-    checks = json.loads(REFERENCE.read_text())["checks"]
-    return next(c for c in checks if c["id"] == check_id)
 
 
 def random_loss_inputs(rng, N, T, V, p=0.5):
