@@ -5,7 +5,7 @@
     nbgrader generate_feedback <id>     # autograded/ -> feedback/ (no hidden tests)
     nbgrader export                     # gradebook.db -> grades.csv
 
-See docs/instructor.md for the whole workflow. Paths are relative to this
+See book/instructor.md for the whole workflow. Paths are relative to this
 file, so a copy of the repository works the same.
 """
 
