@@ -82,6 +82,10 @@ def copy_sources(root: Path) -> None:
             shutil.copy2(src, root / name)
     if not (root / "release").is_dir():
         make_release(root)
+    # A developer's checkout also holds tool caches and docs/: the strict build must skip them.
+    for decoy in (".pytest_cache/README.md", "docs/notes.md", ".ruff_cache/README.md"):
+        (root / decoy).parent.mkdir(parents=True, exist_ok=True)
+        (root / decoy).write_text("# not a page of the book\n")
     cache = REPO / "_build" / ".jupyter_cache"
     if cache.is_dir():
         shutil.copytree(cache, root / "_build" / ".jupyter_cache")
