@@ -113,3 +113,22 @@ def test_every_answer_cell_of_the_notebooks_names_a_solution():
             meta = c["metadata"].get("nbgrader", {})
             if c["cell_type"] == "code" and meta.get("solution"):
                 assert sync.expected_source(meta["grade_id"]) is not None, (path, meta)
+
+
+def test_committed_notebooks_carry_no_outputs(tmp_path):
+    """Source and fixture notebooks are stored stripped (the pre-commit hook's job)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import strip_outputs
+
+    found = sorted(ROOT.glob("assignments/*/*.ipynb")) + sorted(
+        ROOT.glob("tests/fixtures/**/*.ipynb")
+    )
+    assert len(found) >= 6
+    for path in found:
+        copy = tmp_path / path.name
+        shutil.copy(path, copy)
+        assert not strip_outputs.strip(copy), f"{path} has outputs or execution counts"
+    dirty = json.loads(FIXTURE.read_text())
+    next(c for c in dirty["cells"] if c["cell_type"] == "code")["execution_count"] = 3
+    (tmp_path / "dirty.ipynb").write_text(json.dumps(dirty))
+    assert strip_outputs.strip(tmp_path / "dirty.ipynb")
