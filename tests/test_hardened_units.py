@@ -162,3 +162,17 @@ def test_weak_fallback_still_grades_and_says_so(monkeypatch):
     finally:
         monkeypatch.delenv("AUTOGRADER_NO_BWRAP")
         jail.bwrap_status.cache_clear()
+
+
+def test_sandbox_reads_the_staged_captioning_set_instead_of_regenerating_it():
+    from autograder.sandbox.run import grade_notebook
+
+    src = (
+        "from workbook.data import captions\n"
+        "data = captions.load_captioning_data(max_train=5)\n"
+        "print('regenerated:', len(captions._MEMORY), data['train_captions'].shape)"
+    )
+    nb, result = grade_notebook(v4.new_notebook(cells=[v4.new_code_cell(src)]))
+    assert result.died is None
+    text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert "regenerated: 0 (5, 17)" in text, nb.cells[0].outputs

@@ -49,6 +49,23 @@ def _copy(src, dst):
         shutil.copy2(src, dst)
 
 
+def _datasets():
+    """``[(folder, rel)]``: the captioning data set the notebooks load, to stage at
+    ``.cache/captions/<name>``, which is the staged ``workbook``'s default cache folder.
+
+    Without it, ``load_captioning_data()`` in the read-only sandbox regenerates the set in
+    memory in every notebook that loads it (5-10 s each). Generated here once when missing
+    (and cached on disk as usual); when that fails, notebooks just generate it themselves.
+    """
+    try:
+        from workbook.data import captions
+
+        folder = captions.ensure_dataset()
+    except Exception:  # noqa: BLE001 - only a speed-up: the sandbox can still generate it
+        return []
+    return [(folder, f".cache/captions/{folder.name}")]
+
+
 def staging_dir(extra=()):
     """A directory (created once per process) holding the staged modules, world-readable."""
     key = tuple(str(e) for e in extra)
@@ -60,6 +77,8 @@ def staging_dir(extra=()):
             _copy(ROOT / rel, d / rel)
         for pkg in ("autograder", "autograder/sandbox"):
             (d / pkg / "__init__.py").write_text(_INIT)
+        for src, rel in _datasets():
+            _copy(Path(src), d / rel)
         for src, rel in extra:
             _copy(Path(src), d / rel)
         for p in [d, *d.rglob("*")]:
