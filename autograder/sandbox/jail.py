@@ -2,12 +2,13 @@
 
 The sandbox sees a read-only ``/usr``, the Python installation and the virtual
 environment's ``site-packages`` (read-only), a staged copy of the few grading modules
-student code may see (``/opt/grader``: the ``grade()`` collector, specs, ``workbook``;
-never ``solutions/``, the mistake catalogue, source notebooks or the gradebook), and a
-size-capped tmpfs ``/tmp`` as its only writable place. It has no network, its own PID,
-IPC and UTS namespaces, a fresh session, and dies with its parent. When started as root
-the runner switches to an unprivileged user id of its own (one per concurrent sandbox,
-so ``RLIMIT_NPROC`` caps fork bombs per student) before any student code runs.
+student code may see (``/opt/grader``: the ``grade()`` collector, specs, ``workbook`` and
+its captioning data set; never ``solutions/``, the mistake catalogue, source notebooks or
+the gradebook), and a size-capped tmpfs ``/tmp`` as its only writable place. It has no
+network, its own PID, IPC and UTS namespaces, a fresh session, and dies with its parent.
+When started as root the runner switches to an unprivileged user id of its own (one per
+concurrent sandbox, so ``RLIMIT_NPROC`` caps fork bombs per student) before any student
+code runs.
 """
 
 import atexit
