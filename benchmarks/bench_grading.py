@@ -116,13 +116,18 @@ def main(argv=None):
         END,
     ]
     block = "\n".join(lines)
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda m: block, text, flags=re.S)
+    write_block(block, START, END)
+    print(block)
+
+
+def write_block(block, start, end, doc=DOC):
+    """Replace the text between ``start`` and ``end`` in ``doc`` (append it when absent)."""
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S)
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text)
-    print(block)
+    doc.write_text(text)
 
 
 if __name__ == "__main__":
