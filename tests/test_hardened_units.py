@@ -176,3 +176,28 @@ def test_sandbox_reads_the_staged_captioning_set_instead_of_regenerating_it():
     assert result.died is None
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert "regenerated: 0 (5, 17)" in text, nb.cells[0].outputs
+
+
+def _graded_notebook(trailing):
+    test = v4.new_code_cell("print('checked')")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
+    return v4.new_notebook(
+        cells=[v4.new_code_cell("x = 1"), test, v4.new_markdown_cell("demo"), *trailing]
+    )
+
+
+def test_cells_after_the_last_grade_cell_are_not_run_unless_asked(monkeypatch):
+    from autograder.sandbox.run import grade_notebook
+
+    trailing = [v4.new_code_cell("print('trained')"), v4.new_code_cell("import os; os._exit(3)")]
+    nb, result = grade_notebook(_graded_notebook(trailing))
+    assert result.score == 1 and result.died is None
+    assert [o["text"] for o in nb.cells[1].outputs] == ["checked\n"]
+    for cell in nb.cells[3:]:
+        assert cell.execution_count is None
+        assert "not run while grading" in cell.outputs[0]["text"]
+
+    monkeypatch.setenv("AUTOGRADER_RUN_TRAILING", "1")
+    nb, result = grade_notebook(_graded_notebook(trailing))
+    assert result.score == 1 and result.died_at == 5
+    assert [o["text"] for o in nb.cells[3].outputs] == ["trained\n"]

@@ -25,6 +25,10 @@ class Limits:
     error_chars: int = 4_000  # per error output (evalue + traceback)
     message_bytes: int = 64 * 1024 * 1024  # largest frame accepted from the sandbox
     figures: bool = True  # capture open matplotlib figures as PNG after each cell
+    # Code cells after the last grade cell cannot change any score (cells run in order), so
+    # they are not run while grading: the demos there (training runs, timing, plots) would
+    # cost seconds per notebook. AUTOGRADER_RUN_TRAILING=1 runs them like stock nbgrader.
+    run_trailing: bool = False
 
     @classmethod
     def from_env(cls, **overrides):

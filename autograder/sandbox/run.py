@@ -3,7 +3,8 @@
 :func:`grade_notebook` is what both the nbgrader preprocessor and the batch CLI call. It
 returns the notebook with fresh outputs and a :class:`NotebookResult`: per grade cell
 ``(grade_id, points, passed, message)`` and, when the runner died, where and why. Cells
-after a death are not run; their grade cells fail with "kernel died at cell k".
+after a death are not run; their grade cells fail with "kernel died at cell k". Code cells
+after the last grade cell are not run (see :attr:`Limits.run_trailing`).
 """
 
 from dataclasses import dataclass, field
@@ -58,17 +59,38 @@ def _allowed(names):
     return allowed
 
 
+NOT_RUN = {
+    "output_type": "stream",
+    "name": "stdout",
+    "text": "(not run while grading: no graded cell follows this one)\n",
+}
+
+
+def last_grade_cell(nb):
+    """1-based number of the last grade cell (every cell when there is none)."""
+    last = 0
+    for i, cell in enumerate(nb.cells, start=1):
+        md = _nbgrader(cell)
+        if cell.cell_type == "code" and md.get("grade") and not md.get("solution"):
+            last = i
+    return last or len(nb.cells)
+
+
 def grade_notebook(nb, limits=None, session_factory=Session):
     """Run ``nb`` (restored: hidden tests in place) in a sandbox; return ``(nb, result)``."""
     limits = limits or Limits.from_env()
     result = NotebookResult(weak_sandbox=jail.fallback_warning())
     session = session_factory(serve_reference, limits)
     count = 0
+    last = last_grade_cell(nb) if not limits.run_trailing else len(nb.cells)
     try:
         if not session.start():
             result.died, result.died_at = session.dead, 1
         for i, cell in enumerate(nb.cells, start=1):
             if cell.cell_type != "code":
+                continue
+            if i > last:
+                cell.outputs, cell.execution_count = [dict(NOT_RUN)], None
                 continue
             md = _nbgrader(cell)
             is_grade = bool(md.get("grade")) and not md.get("solution")
