@@ -44,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 import bench_grading  # noqa: E402  (puts tests/fixtures/hardened on sys.path)
 import course  # noqa: E402
+from machine import cpu_model  # noqa: E402
 
 from autograder.mistakes.base import all_mistakes, mutant_source  # noqa: E402
 from workbook.data import captions  # noqa: E402
@@ -229,15 +230,7 @@ def cell_seconds(root):
 
 
 def machine():
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({model})"
+    return f"{os.cpu_count()} cores ({cpu_model()})"
 
 
 def versions():

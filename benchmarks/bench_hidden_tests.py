@@ -19,7 +19,6 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -28,6 +27,8 @@ import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from machine import cpu_model  # noqa: E402
 
 from autograder import grader, specs, sync  # noqa: E402
 from autograder.collect import slot_of  # noqa: E402
@@ -68,8 +69,7 @@ def main(argv=None):
         times = [notebook_cpu(names) for _ in range(args.repeats)]
         rows.append((Path(path).stem, len(names), min(times), float(np.median(times))))
         print(f"{rows[-1][0]:14s} {len(names):2d} calls  median {rows[-1][3]:.3f} s CPU")
-    lscpu = ["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]
-    cpu = subprocess.run(lscpu, capture_output=True, text=True).stdout.strip() or platform.machine()
+    cpu = cpu_model()
     lines = [
         START,
         "## Hidden tests: CPU time per notebook",

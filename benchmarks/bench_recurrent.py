@@ -40,6 +40,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import cpu_model  # noqa: E402
 
 from solutions.lstm import lstm_backward, lstm_forward  # noqa: E402
 from solutions.rnn import rnn_backward, rnn_forward  # noqa: E402
@@ -189,14 +192,7 @@ def machine_info(threads):
     import threadpoolctl
     import torch
 
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     blas = [
         f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture', '?')} kernel, "
         f"{i.get('num_threads')} threads)"

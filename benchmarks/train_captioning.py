@@ -42,6 +42,9 @@ from workbook.data import shapes  # noqa: E402
 from workbook.data.captions import decode_captions, load_captioning_data, load_image  # noqa: E402
 from workbook.solver import CaptioningSolver  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from machine import cpu_model  # noqa: E402
+
 START, END = "<!-- training:start -->", "<!-- training:end -->"
 FIGURES = ROOT / "docs" / "figures"
 
@@ -232,14 +235,7 @@ def write_csv(runs, long_solver, val_loss, path):
 
 
 def machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return (
         f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
     )
