@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from coursecopy import released_course
 
 from autograder import sync
 from autograder.mistakes.base import all_mistakes, mutant_source
@@ -167,15 +168,7 @@ def mutant_submission(source, mistake):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    shutil.copytree(
-        ROOT / "workbook", root / "workbook", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    for a in REAL:
-        shutil.copytree(ROOT / "assignments" / a, root / "assignments" / a)
-    shutil.copytree(FIXTURE, root / "assignments" / "fixture")
-    run([sys.executable, "-m", "autograder.release", *IDS], root)
+    root = released_course(tmp_path_factory.mktemp("course"), IDS, {"fixture": FIXTURE})
 
     for a in IDS:
         source = root / "assignments" / a / f"{a}.ipynb"

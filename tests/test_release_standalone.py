@@ -11,12 +11,11 @@ notebook must then run top to bottom in a kernel started in that folder, import 
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from coursecopy import released_course
 from nbclient import NotebookClient
 
 from autograder import sync
@@ -34,19 +33,7 @@ PROBE = (
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    shutil.copytree(
-        ROOT / "workbook", root / "workbook", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    shutil.copytree(ROOT / "assignments", root / "assignments")
-    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
-    proc = subprocess.run(
-        [sys.executable, "-m", "autograder.release", *IDS],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return root
+    return released_course(tmp_path_factory.mktemp("course"), IDS)
 
 
 def answers(source):
