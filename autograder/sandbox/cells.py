@@ -7,6 +7,7 @@ graded names comes from the *restored* source of the cell, never from the sandbo
 
 import ast
 import functools
+import re
 
 
 @functools.cache
@@ -16,9 +17,14 @@ def _transformer():
     return TransformerManager()
 
 
+# Where IPython syntax can stand: a line starting with % or !, "= %..." / "= !...", or a
+# trailing ? (help). Other cells skip IPython's transformer, the costly part of this step.
+_IPYTHON_SYNTAX = re.compile(r"^\s*[%!]|=\s*[%!]|\?\s*$", re.MULTILINE)
+
+
 def to_python(source):
     """``%magic`` / ``!shell`` / ``?help`` lines become plain calls on ``get_ipython()``."""
-    if not any(ch in source for ch in "%!?"):
+    if not _IPYTHON_SYNTAX.search(source):
         return source
     try:
         return _transformer().transform_cell(source)

@@ -18,7 +18,8 @@ grading because of structure: the result always validates.
 
 import copy
 
-from nbformat import v4
+from nbformat import from_dict, v4
+from nbformat.v4.nbbase import random_cell_id
 
 
 def _gid(cell):
@@ -48,7 +49,12 @@ def canonical_metadata(c):
 
 
 def _make(cell_type, source, metadata=None):
-    cell = v4.new_code_cell(source) if cell_type == "code" else v4.new_markdown_cell(source)
+    # Built directly: v4.new_code_cell validates every cell against the schema (~1 ms each,
+    # a noticeable share of a notebook's grading); the restored notebook is validated whole.
+    cell = {"id": random_cell_id(), "cell_type": cell_type, "metadata": {}, "source": source}
+    if cell_type == "code":
+        cell.update(outputs=[], execution_count=None)
+    cell = from_dict(cell)
     if metadata:
         cell.metadata.update(metadata)
     return cell
