@@ -13,7 +13,7 @@ from autograder.nbgrader_ext.exporter import read_submission, unreadable_noteboo
 from autograder.nbgrader_ext.hide_tests import strip_hidden
 from autograder.sandbox import verdict
 from autograder.sandbox.restore import restore
-from autograder.sandbox.run import grade_notebook
+from autograder.sandbox.run import grade_notebook, is_grade_cell
 
 
 def _zero(nb, reason):
@@ -21,7 +21,7 @@ def _zero(nb, reason):
     grades = []
     for cell in nb.cells:
         md = cell.metadata.get("nbgrader", {})
-        if md.get("grade") and not md.get("solution"):
+        if is_grade_cell(cell):
             cell.outputs = [nbformat.from_dict(verdict.error_output(reason))]
             grades.append((md["grade_id"], float(md.get("points", 0)), False, reason))
     return grades

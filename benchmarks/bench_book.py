@@ -16,7 +16,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import cpu_model
+from report import cpu_model, write_block
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "benchmarks.md"
@@ -46,9 +45,6 @@ def timed_build(root: Path, env: dict) -> tuple[float, dict]:
     if proc.returncode != 0:
         sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return seconds, report
-
-
-cpu_name = cpu_model
 
 
 def main() -> int:
@@ -73,7 +69,7 @@ def main() -> int:
         warm, warm_report = timed_build(root, env)
     result = {
         "date": datetime.date.today().isoformat(),
-        "machine": f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "cold_s": round(cold, 1),
         "cold_executed": len(cold_report["executed"]),
         "warm_s": round(warm, 1),
@@ -101,14 +97,7 @@ Of the warm rebuild, {result["warm_sphinx_s"]:.1f} s is Sphinx itself; the rest 
 Python and importing Jupyter Book.
 {END}"""
     if not args.no_write:
-        text = DOC.read_text() if DOC.is_file() else "# Benchmarks\n"
-        if START in text and END in text:
-            text = re.sub(
-                re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S
-            )
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        DOC.write_text(text)
+        write_block(block, START, END, DOC)
         print(f"updated {DOC.relative_to(REPO)}")
     return 0
 

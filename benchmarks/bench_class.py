@@ -42,9 +42,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
-import bench_grading  # noqa: E402  (puts tests/fixtures/hardened on sys.path)
+sys.path.insert(0, str(REPO / "tests" / "fixtures" / "hardened"))
 import course  # noqa: E402
-from machine import cpu_model  # noqa: E402
+from report import cpu_model, write_block  # noqa: E402
 
 from autograder.mistakes.base import all_mistakes, mutant_source  # noqa: E402
 from workbook.data import captions  # noqa: E402
@@ -282,7 +282,7 @@ def main(argv=None):
     if args.dry_run:
         print(block)
     else:
-        bench_grading.write_block(block, START, END)
+        write_block(block, START, END)
         print(block)
 
 

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "hardened"))
 import course  # noqa: E402
+from report import write_block  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- grading:start -->", "<!-- grading:end -->"
@@ -118,16 +118,6 @@ def main(argv=None):
     block = "\n".join(lines)
     write_block(block, START, END)
     print(block)
-
-
-def write_block(block, start, end, doc=DOC):
-    """Replace the text between ``start`` and ``end`` in ``doc`` (append it when absent)."""
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    if start in text and end in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    doc.write_text(text)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
-import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -28,7 +27,7 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from machine import cpu_model  # noqa: E402
+from report import cpu_model, write_block  # noqa: E402
 
 from autograder import grader, specs, sync  # noqa: E402
 from autograder.collect import slot_of  # noqa: E402
@@ -87,13 +86,7 @@ def main(argv=None):
         verdict = "met" if med < TARGET else "**not met**"
         lines.append(f"| {name} | {n} | {best:.3f} | {med:.3f} | < {TARGET:g} s: {verdict} |")
     lines.append(END)
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    block = "\n".join(lines)
-    if START in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text)
+    write_block("\n".join(lines), START, END, DOC)
     print(f"wrote {DOC}")
     return 0 if all(r[3] < TARGET for r in rows) else 1
 

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from machine import cpu_model  # noqa: E402
+from report import cpu_model, write_block  # noqa: E402
 
 from solutions.lstm import lstm_backward, lstm_forward  # noqa: E402
 from solutions.rnn import rnn_backward, rnn_forward  # noqa: E402
@@ -261,16 +261,6 @@ def render(info, rows):
     return "\n".join(lines)
 
 
-def write_section(text, path):
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + text + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=25)
@@ -304,7 +294,7 @@ def main(argv=None):
             )
     text = render(info, rows)
     if not args.no_write:
-        write_section(text, ROOT / "docs" / "benchmarks.md")
+        write_block(text, START, END, ROOT / "docs" / "benchmarks.md")
         print("wrote docs/benchmarks.md")
     return rows
 

@@ -43,7 +43,7 @@ from workbook.data.captions import decode_captions, load_captioning_data, load_i
 from workbook.solver import CaptioningSolver  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from machine import cpu_model  # noqa: E402
+from report import cpu_model, write_block  # noqa: E402
 
 START, END = "<!-- training:start -->", "<!-- training:end -->"
 FIGURES = ROOT / "docs" / "figures"
@@ -294,16 +294,6 @@ def section(results):
     return "\n".join(lines)
 
 
-def write_section(text, path):
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + text + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=12, help="epochs of the long run")
@@ -359,7 +349,7 @@ def main(argv=None):
         },
         "scores": scores,
     }
-    write_section(section(results), ROOT / "docs" / "benchmarks.md")
+    write_block(section(results), START, END, ROOT / "docs" / "benchmarks.md")
     print("wrote docs/benchmarks.md and docs/figures/captioning_*")
 
 

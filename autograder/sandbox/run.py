@@ -41,6 +41,12 @@ def _nbgrader(cell):
     return md if isinstance(md, dict) else {}
 
 
+def is_grade_cell(cell):
+    """An autograded test cell (nbgrader ``grade`` and not an answer cell)."""
+    md = _nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(md.get("grade")) and not md.get("solution")
+
+
 def serve_reference(fn, args, kwargs):
     """Run reference ``fn`` for the sandbox (only names the current cell may swap in)."""
     import numpy as np
@@ -70,8 +76,7 @@ def last_grade_cell(nb):
     """1-based number of the last grade cell (every cell when there is none)."""
     last = 0
     for i, cell in enumerate(nb.cells, start=1):
-        md = _nbgrader(cell)
-        if cell.cell_type == "code" and md.get("grade") and not md.get("solution"):
+        if is_grade_cell(cell):
             last = i
     return last or len(nb.cells)
 
@@ -93,7 +98,7 @@ def grade_notebook(nb, limits=None, session_factory=Session):
                 cell.outputs, cell.execution_count = [dict(NOT_RUN)], None
                 continue
             md = _nbgrader(cell)
-            is_grade = bool(md.get("grade")) and not md.get("solution")
+            is_grade = is_grade_cell(cell)
             names = cellsrc.grade_names(cell.source) if is_grade else []
             if result.died:
                 cell.outputs, cell.execution_count = [], None
