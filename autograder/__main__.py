@@ -1,8 +1,8 @@
-"""Command line: ``python -m autograder grade <assignment> [--workers N] [--force]``.
+"""Command line: ``python -m autograder grade <id> [<id> ...] [--workers N] [--force]``.
 
 Exit status: 0 when every submission was graded, 1 when some student's row says
 ``error`` (unreadable, missing or renamed notebook; grader failure) and needs the
-instructor, 2 for usage errors.
+instructor, 2 for usage errors (bad arguments, an assignment not in the gradebook).
 """
 
 import argparse
@@ -16,8 +16,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("grade", help="grade every submission of an assignment (hardened, parallel)")
-    g.add_argument("assignment")
+    g = sub.add_parser("grade", help="grade all submissions (hardened, parallel)")
+    g.add_argument("assignment", nargs="+", help="assignment id(s): several share one pool")
     g.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
@@ -32,7 +32,11 @@ def main(argv=None):
 
     from autograder import batch
 
-    return batch.main(args, log)
+    try:
+        return batch.main(args, log)
+    except batch.UsageError as e:
+        log(f"error: {e}")
+        return 2
 
 
 if __name__ == "__main__":

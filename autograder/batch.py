@@ -1,4 +1,4 @@
-"""``python -m autograder grade <id>``: grade every submission of an assignment in parallel.
+"""``python -m autograder grade <id> [<id> ...]``: grade every submission in parallel.
 
 Workers (threads, each driving one sandbox at a time) grade students and write atomic
 result files; the main thread alone writes the gradebook and the autograded notebooks,
@@ -26,6 +26,10 @@ from autograder.nbgrader_ext.canonical import canonical_cells
 from autograder.sandbox import jail
 
 
+class UsageError(Exception):
+    """The command cannot start (unknown assignment): nothing was graded."""
+
+
 def course_directory(root):
     root = os.path.abspath(root)
     cfg = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
@@ -47,40 +51,56 @@ def _students(cd, assignment):
     return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
 
 
-def run(root, assignment, workers=2, force=False, limits=None, log=None):
-    """Grade the class; return ``(rows, exit_code)``."""
+def _plan(cd, gb, assignment, force, progress):
+    """What to do for one assignment: ``(state_dir, canonical, rows, todo, ready, students)``.
+
+    ``rows`` already holds the students whose graded submission is unchanged; ``todo`` maps
+    the others to ``(submission_dir, key)``; ``ready`` holds results written by an earlier
+    run (killed before committing them) that only need committing.
+    """
+    try:
+        canonical = _canonical(cd, gb, assignment)
+    except MissingEntry:
+        raise UsageError(
+            f"no assignment {assignment!r} in the gradebook: run generate_assignment"
+        ) from None
+    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+    d = state.state_dir(cd.root, assignment)
+    done = {} if force else state.committed(d)
+    students = _students(cd, assignment)
+    rows, todo = {}, {}
+    for s in students:
+        sub = cd.format_path(cd.submitted_directory, s, assignment)
+        key = state.submission_key(sub, digest)
+        if s in done and done[s].get("key") == key:
+            _, status, score, mx, detail = done[s].get("row") or (s, "graded", None, None, "")
+            rows[s] = (s, f"{status} (unchanged, skipped)", score, mx, detail)
+            progress.step(f"{s} (unchanged)")
+        else:
+            todo[s] = (sub, key)
+    ready = {s: r for s, (_, k) in todo.items() if (r := state.load_result(d, s, k)) and not force}
+    return d, canonical, rows, todo, ready, students
+
+
+def run_all(root, assignments, workers=2, force=False, limits=None, log=None):
+    """Grade every submission of every assignment in ``assignments`` in one worker pool.
+
+    One pool for the whole list keeps every worker busy until the last notebook (a pool per
+    assignment idles a worker at the end of each one). Returns ``({assignment: rows}, code)``.
+    """
+    assignments = list(dict.fromkeys(assignments))
     cd = course_directory(root)
     weak = jail.fallback_warning()
     if weak and log:
         log(f"WARNING: {weak}")
     gb = Gradebook(cd.db_url, cd.course_id)
     try:
-        try:
-            canonical = _canonical(cd, gb, assignment)
-        except MissingEntry:
-            raise SystemExit(
-                f"no assignment {assignment!r} in the gradebook: run generate_assignment"
-            ) from None
-        digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
-        d = state.state_dir(cd.root, assignment)
-        done = {} if force else state.committed(d)
-        students = _students(cd, assignment)
-        progress = Progress(len(students))
-        rows, todo = {}, {}
-        for s in students:
-            sub = cd.format_path(cd.submitted_directory, s, assignment)
-            key = state.submission_key(sub, digest)
-            if s in done and done[s].get("key") == key:
-                _, status, score, mx, detail = done[s].get("row") or (s, "graded", None, None, "")
-                rows[s] = (s, f"{status} (unchanged, skipped)", score, mx, detail)
-                progress.step(f"{s} (unchanged)")
-            else:
-                todo[s] = (sub, key)
-        ready = {
-            s: r for s, (_, k) in todo.items() if (r := state.load_result(d, s, k)) and not force
-        }
+        found = {a: _students(cd, a) for a in assignments}
+        progress = Progress(sum(len(s) for s in found.values()))
+        plans = {a: _plan(cd, gb, a, force, progress) for a in assignments}
 
-        def work(s):
+        def work(a, s):
+            d, canonical, _, todo, ready, _ = plans[a]
             if s in ready:
                 return ready[s]
             sub, key = todo[s]
@@ -94,17 +114,23 @@ def run(root, assignment, workers=2, force=False, limits=None, log=None):
             return r
 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(work, s): s for s in todo}
+            futures = {pool.submit(work, a, s): (a, s) for a in assignments for s in plans[a][3]}
             for f in as_completed(futures):
-                s = futures[f]
-                r = f.result()
-                rows[s] = _commit(gb, cd, d, assignment, r)
-                progress.step(s)
+                a, s = futures[f]
+                d, _, rows, _, _, _ = plans[a]
+                rows[s] = _commit(gb, cd, d, a, f.result())
+                progress.step(s if len(assignments) == 1 else f"{a}/{s}")
     finally:
         gb.close()
-    ordered = [rows[s] for s in students]
-    code = 1 if any(r[1].startswith("error") for r in ordered) else 0
-    return ordered, code
+    out = {a: [plans[a][2][s] for s in plans[a][5]] for a in assignments}
+    errors = any(r[1].startswith("error") for rows in out.values() for r in rows)
+    return out, 1 if errors else 0
+
+
+def run(root, assignment, workers=2, force=False, limits=None, log=None):
+    """Grade the class on one assignment; return ``(rows, exit_code)``."""
+    out, code = run_all(root, [assignment], workers, force, limits, log)
+    return out[assignment], code
 
 
 def _commit(gb, cd, d, assignment, r):
@@ -132,8 +158,11 @@ def _commit(gb, cd, d, assignment, r):
 
 
 def main(args, log):
-    rows, code = run(args.root, args.assignment, args.workers, args.force, log=log)
-    table(rows)
+    out, code = run_all(args.root, args.assignment, args.workers, args.force, log=log)
+    for a, rows in out.items():
+        if len(out) > 1:
+            print(f"\n{a}")
+        table(rows)
     weak = jail.fallback_warning()
     if weak:
         log(f"WARNING: {weak}")
