@@ -13,12 +13,22 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # workers run side by side: one BLAS thread each
 
 
+def _positive(text):
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return n
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade all submissions (hardened, parallel)")
     g.add_argument("assignment", nargs="+", help="assignment id(s): several share one pool")
-    g.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    g.add_argument("--workers", type=_positive, default=os.cpu_count() or 1)
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
     return p

@@ -32,7 +32,12 @@ class UsageError(Exception):
 
 def course_directory(root):
     root = os.path.abspath(root)
-    cfg = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    if not os.path.isfile(os.path.join(root, "nbgrader_config.py")):
+        raise UsageError(f"no nbgrader_config.py in {root}: run in the course root or use --root")
+    try:
+        cfg = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    except Exception as e:  # the instructor's config file: say which error, no traceback dump
+        raise UsageError(f"{root}/nbgrader_config.py failed: {type(e).__name__}: {e}") from None
     cd = CourseDirectory(config=cfg)
     cd.root = root
     return cd
