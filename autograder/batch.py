@@ -13,6 +13,7 @@ import traceback
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import NamedTuple
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
@@ -56,8 +57,19 @@ def _students(cd, assignment):
     return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
 
 
-def _plan(cd, gb, assignment, force, progress):
-    """What to do for one assignment: ``(state_dir, canonical, rows, todo, ready, students)``.
+class Plan(NamedTuple):
+    """What to do for one assignment (see :func:`_plan`)."""
+
+    state_dir: Path
+    canonical: dict
+    rows: dict
+    todo: dict
+    ready: dict
+    students: list
+
+
+def _plan(cd, gb, assignment, students, force, progress):
+    """What to do for one assignment's ``students``: a :class:`Plan`.
 
     ``rows`` already holds the students whose graded submission is unchanged; ``todo`` maps
     the others to ``(submission_dir, key)``; ``ready`` holds results written by an earlier
@@ -72,7 +84,6 @@ def _plan(cd, gb, assignment, force, progress):
     digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
     d = state.state_dir(cd.root, assignment)
     done = {} if force else state.committed(d)
-    students = _students(cd, assignment)
     rows, todo = {}, {}
     for s in students:
         sub = cd.format_path(cd.submitted_directory, s, assignment)
@@ -84,7 +95,7 @@ def _plan(cd, gb, assignment, force, progress):
         else:
             todo[s] = (sub, key)
     ready = {s: r for s, (_, k) in todo.items() if (r := state.load_result(d, s, k)) and not force}
-    return d, canonical, rows, todo, ready, students
+    return Plan(d, canonical, rows, todo, ready, students)
 
 
 def run_all(root, assignments, workers=2, force=False, limits=None, log=None):
@@ -102,32 +113,31 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None):
     try:
         found = {a: _students(cd, a) for a in assignments}
         progress = Progress(sum(len(s) for s in found.values()))
-        plans = {a: _plan(cd, gb, a, force, progress) for a in assignments}
+        plans = {a: _plan(cd, gb, a, found[a], force, progress) for a in assignments}
 
         def work(a, s):
-            d, canonical, _, todo, ready, _ = plans[a]
-            if s in ready:
-                return ready[s]
-            sub, key = todo[s]
+            plan = plans[a]
+            if s in plan.ready:
+                return plan.ready[s]
+            sub, key = plan.todo[s]
             try:
-                r = grade_student(s, sub, canonical, key, limits)
+                r = grade_student(s, sub, plan.canonical, key, limits)
             except Exception as e:  # a grader failure on one student: that student's error row
                 r = {"student": s, "key": key, "status": "error", "notebooks": {}}
                 r["reason"] = f"grader failure: {type(e).__name__}: {e}"
                 r["trace"] = traceback.format_exc()[-2000:]
-            state.save_result(d, s, r)
+            state.save_result(plan.state_dir, s, r)
             return r
 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(work, a, s): (a, s) for a in assignments for s in plans[a][3]}
+            futures = {pool.submit(work, a, s): (a, s) for a in assignments for s in plans[a].todo}
             for f in as_completed(futures):
                 a, s = futures[f]
-                d, _, rows, _, _, _ = plans[a]
-                rows[s] = _commit(gb, cd, d, a, f.result())
+                plans[a].rows[s] = _commit(gb, cd, plans[a].state_dir, a, f.result())
                 progress.step(s if len(assignments) == 1 else f"{a}/{s}")
     finally:
         gb.close()
-    out = {a: [plans[a][2][s] for s in plans[a][5]] for a in assignments}
+    out = {a: [plans[a].rows[s] for s in plans[a].students] for a in assignments}
     errors = any(r[1].startswith("error") for rows in out.values() for r in rows)
     return out, 1 if errors else 0
 

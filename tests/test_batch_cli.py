@@ -16,14 +16,8 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hardened"))
 import course  # noqa: E402
 
 from autograder import batch  # noqa: E402
-from autograder.sandbox import jail  # noqa: E402
 
-pytestmark = [
-    pytest.mark.nbgrader,
-    pytest.mark.sandbox,
-    pytest.mark.slow,
-    pytest.mark.skipif(not jail.bwrap_status()[0], reason=f"no sandbox: {jail.bwrap_status()[1]}"),
-]
+pytestmark = [pytest.mark.nbgrader, *course.sandbox_marks()]
 IDS = ("fx", "fx2")
 EXPECTED = {"correct": course.FULL_SCORE, "wrong": course.HONEST_WRONG_SCORE, "truncated": 0.0}
 

@@ -21,15 +21,10 @@ import course  # noqa: E402
 import faults  # noqa: E402
 
 from autograder.nbgrader_ext.canonical import canonical_cells  # noqa: E402
-from autograder.sandbox import jail  # noqa: E402
 from autograder.sandbox.restore import restore  # noqa: E402
 from autograder.sandbox.run import grade_notebook  # noqa: E402
 
-pytestmark = [
-    pytest.mark.sandbox,
-    pytest.mark.slow,
-    pytest.mark.skipif(not jail.bwrap_status()[0], reason=f"no sandbox: {jail.bwrap_status()[1]}"),
-]
+pytestmark = course.sandbox_marks()
 
 SLOW = "import time\ntime.sleep(0.4)"
 

@@ -14,14 +14,8 @@ import course  # noqa: E402
 import faults  # noqa: E402
 
 from autograder import batch  # noqa: E402
-from autograder.sandbox import jail  # noqa: E402
 
-pytestmark = [
-    pytest.mark.nbgrader,
-    pytest.mark.sandbox,
-    pytest.mark.slow,
-    pytest.mark.skipif(not jail.bwrap_status()[0], reason=f"no sandbox: {jail.bwrap_status()[1]}"),
-]
+pytestmark = [pytest.mark.nbgrader, *course.sandbox_marks()]
 
 STUDENTS = {
     "correct": (lambda r: course.submission(r), 8),

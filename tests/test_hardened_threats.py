@@ -17,14 +17,9 @@ import attacks  # noqa: E402
 import course  # noqa: E402
 
 from autograder import batch  # noqa: E402
-from autograder.sandbox import jail  # noqa: E402
 from autograder.sandbox.limits import Limits  # noqa: E402
 
-pytestmark = [
-    pytest.mark.sandbox,
-    pytest.mark.slow,
-    pytest.mark.skipif(not jail.bwrap_status()[0], reason=f"no sandbox: {jail.bwrap_status()[1]}"),
-]
+pytestmark = course.sandbox_marks()
 
 
 @pytest.fixture(scope="module")
