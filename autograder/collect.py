@@ -45,6 +45,43 @@ class Collected:
     error: str | None = None
     error_case: int = -1  # -1: before any case ran (nothing was callable)
 
+    def to_wire(self):
+        """Plain data for the sandbox wire (:mod:`autograder.sandbox.wire`)."""
+        return {
+            "t": "collected",
+            "name": self.name,
+            "cases": self.cases,
+            "error": self.error,
+            "error_case": self.error_case,
+        }
+
+    @classmethod
+    def from_wire(cls, msg, max_cases, clip=lambda s: s):
+        """Rebuild from an *untrusted* wire message: anything that is not a plain numeric
+        array or a string becomes a one-line reason; at most ``max_cases`` cases are kept;
+        ``clip`` shortens every string (the sandbox chooses their length)."""
+        name = msg.get("name")
+        out = cls(name if isinstance(name, str) else "")
+        cases = msg.get("cases") if type(msg.get("cases")) is list else []
+        for case in cases[:max_cases]:
+            if type(case) is not dict:
+                out.cases.append({})
+                continue
+            clean = {}
+            for label, value in case.items():
+                if type(value) is np.ndarray and value.dtype.kind in "biuf":
+                    clean[str(label)] = value
+                elif isinstance(value, str):
+                    clean[str(label)] = clip(value)
+                else:
+                    clean[str(label)] = f"{label} could not be read back from your notebook"
+            out.cases.append(clean)
+        err = msg.get("error")
+        out.error = clip(err) if isinstance(err, str) else None
+        ec = msg.get("error_case")
+        out.error_case = ec if type(ec) is int else 0
+        return out
+
 
 def _package_dirs():
     dirs = []

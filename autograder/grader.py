@@ -15,6 +15,7 @@ from autograder import specs
 from autograder.collect import Collected, case_rng, collect, quiet, slot_of
 from autograder.diagnose import diagnose
 from autograder.outputs import GradingFailure, check_output, compare, to_plain
+from autograder.results import NameResult
 
 
 def _solutions():
@@ -71,6 +72,15 @@ def judge(collected: Collected):
                 raise GradingFailure(f"{_prefix(name, i, n)}: {e}{hint}") from None
 
 
+def verdict(collected: Collected) -> NameResult:
+    """The typed verdict on ``collected`` (never raises for the student's faults)."""
+    try:
+        judge(collected)
+    except GradingFailure as e:
+        return NameResult(collected.name, False, message=str(e))
+    return NameResult(collected.name, True)
+
+
 def _prefix(name, i, n):
     shown = name.replace(":", " cell_type=")
     return f"{shown} [hidden case {i + 1}/{n}]" if n > 1 else shown
@@ -97,4 +107,11 @@ def grade_in_process(name, obj, namespace=None):
     judge(collect(name, obj, swap_objects(name), namespace))
 
 
-__all__ = ["check_output", "grade_in_process", "judge", "reference_outputs", "slot_of"]
+__all__ = [
+    "check_output",
+    "grade_in_process",
+    "judge",
+    "reference_outputs",
+    "slot_of",
+    "verdict",
+]

@@ -37,15 +37,7 @@ def backend(name, obj):
     swap = {s: _reference_proxy(s) for s in spec.swap}
     result = collect.collect(name, obj, swap)
     send, _ = _channel
-    send(
-        {
-            "t": "collected",
-            "name": name,
-            "cases": result.cases,
-            "error": result.error,
-            "error_case": result.error_case,
-        }
-    )
+    send(result.to_wire())
 
 
 def install(send, recv):

@@ -8,10 +8,7 @@ that nbgrader's own rule (an ``error`` output scores 0, otherwise full points) g
 score, and the message is one line with no traceback and no reference code.
 """
 
-import numpy as np
-
 from autograder import collect, grader, specs
-from autograder.outputs import GradingFailure
 
 MAX_MESSAGE = 400
 
@@ -23,25 +20,8 @@ def one_line(text):
 
 def _as_collected(name, msg):
     """A :class:`~autograder.collect.Collected` built from an untrusted message."""
-    out = collect.Collected(name)
-    cases = msg.get("cases") if type(msg.get("cases")) is list else []
-    for case in cases[: specs.get(name).cases]:
-        if type(case) is not dict:
-            out.cases.append({})
-            continue
-        clean = {}
-        for label, value in case.items():
-            if type(value) is np.ndarray and value.dtype.kind in "biuf":
-                clean[str(label)] = value
-            elif isinstance(value, str):
-                clean[str(label)] = one_line(value)
-            else:
-                clean[str(label)] = f"{label} could not be read back from your notebook"
-        out.cases.append(clean)
-    err = msg.get("error")
-    out.error = one_line(err) if isinstance(err, str) else None
-    ec = msg.get("error_case")
-    out.error_case = ec if type(ec) is int else 0
+    out = collect.Collected.from_wire(msg, specs.get(name).cases, clip=one_line)
+    out.name = name
     return out
 
 
@@ -63,11 +43,11 @@ def judge_cell(names, run):
         if name not in got:
             return one_line(err or f"{name}: the hidden test did not run")
         try:
-            grader.judge(_as_collected(name, got[name]))
-        except GradingFailure as e:
-            return one_line(str(e))
+            result = grader.verdict(_as_collected(name, got[name]))
         except Exception as e:  # a grader bug must not pass a student: fail closed, say so
             return one_line(f"{name}: could not be graded ({type(e).__name__}: {e})")
+        if not result.passed:
+            return one_line(result.message)
     return one_line(err) if err else None
 
 
