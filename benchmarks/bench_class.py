@@ -48,6 +48,7 @@ import course  # noqa: E402
 from report import cpu_model, write_block  # noqa: E402
 
 from autograder.mistakes.base import all_mistakes, mutant_source  # noqa: E402
+from autograder.store import load_results  # noqa: E402
 from workbook.data import captions  # noqa: E402
 
 IDS = ["gradcheck", "softmax", "temporal_loss", "rnn", "lstm"]
@@ -223,10 +224,9 @@ def cell_seconds(root):
     """``{(student, id): seconds}``: the notebook's cells' own run time inside the sandbox."""
     out = {}
     for a in IDS:
-        for p in (root / ".autograder" / a / "results").glob("*.json"):
-            res = json.loads(p.read_text())
-            for entry in res["notebooks"].values():
-                out[(res["student"], a)] = entry.get("cell_seconds", 0.0)
+        for result in load_results(root, a):
+            for nb in result.notebooks:
+                out[(result.student, a)] = nb.cell_seconds
     return out
 
 

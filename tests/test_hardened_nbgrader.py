@@ -80,4 +80,4 @@ def test_feedback_has_no_hidden_tests(course_root):
 def test_batch_gives_the_same_scores_as_stock(course_root):
     stock = _scores(course_root)
     rows, _ = batch.run(course_root, "fx", workers=2, force=True)
-    assert {r[0]: r[2] for r in rows} == stock
+    assert {r.student: r.score for r in rows} == stock

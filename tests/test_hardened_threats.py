@@ -33,7 +33,7 @@ def graded(tmp_path_factory):
     rows, code = batch.run(root, "fx", workers=2, limits=Limits(cell_timeout=20))
     return {
         "root": root,
-        "rows": {r[0]: r for r in rows},
+        "rows": {r.student: r for r in rows},
         "code": code,
         "victim_unchanged": hashlib.sha256(victim.read_bytes()).hexdigest() == before,
     }
@@ -53,10 +53,10 @@ def _gradebook_scores(root):
 def test_attack_scores_exactly(graded, student):
     row = graded["rows"][student]
     expected = attacks.ATTACKS[student][1]
-    assert row[1] == "graded", row
-    assert row[2] == expected, row
+    assert row.status == "graded", row
+    assert row.score == expected, row
     if student not in ("honest_correct",):
-        assert row[2] <= course.HONEST_WRONG_SCORE
+        assert row.score <= course.HONEST_WRONG_SCORE
 
 
 def test_batch_exit_code_is_zero(graded):
