@@ -47,11 +47,12 @@ sys.path.insert(0, str(REPO / "tests" / "fixtures" / "hardened"))
 import course  # noqa: E402
 from report import cpu_model, write_block  # noqa: E402
 
+from autograder import course as course_manifest  # noqa: E402
 from autograder.mistakes.base import all_mistakes, mutant_source  # noqa: E402
 from autograder.store import load_results  # noqa: E402
 from workbook.data import captions  # noqa: E402
 
-IDS = ["gradcheck", "softmax", "temporal_loss", "rnn", "lstm"]
+IDS = list(course_manifest.load().ids)
 START, END = "<!-- class:start -->", "<!-- class:end -->"
 HARDENED_LINES = ("from autograder.nbgrader_ext.config import apply", "apply(c)")
 # One cycle of submission kinds (per assignment, shifted per assignment).
@@ -104,7 +105,8 @@ def build_courses(tmp, timeout):
             kept = [ln for ln in lines if not ln.strip().startswith(HARDENED_LINES)]
             assert len(lines) - len(kept) == 2, "expected the two hardened lines in the config"
             lines = kept
-        lines.append(f"c.Execute.timeout = {timeout}  # bench_class: same cell timeout for both")
+        knob = "Limits.cell_timeout" if hardened else "Execute.timeout"
+        lines.append(f"c.{knob} = {timeout}  # bench_class: same cell timeout for both")
         cfg.write_text("\n".join(lines) + "\n")
         roots.append(root)
     return roots

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GRADER_DIR = "/opt/grader"
 # What student code may import from the repository (copied, read-only, into the sandbox).
 STAGED = [
+    "course.toml",
+    "autograder/course.py",
     "autograder/api.py",
     "autograder/collect.py",
     "autograder/outputs.py",
