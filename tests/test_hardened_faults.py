@@ -17,6 +17,7 @@ import faults  # noqa: E402
 
 from autograder import batch  # noqa: E402
 from autograder.sandbox.limits import Limits  # noqa: E402
+from autograder.store import load_results  # noqa: E402
 
 pytestmark = course.sandbox_marks()
 
@@ -86,6 +87,17 @@ def test_output_floods_are_capped_in_every_output_type(graded):
 def test_unreadable_notebooks_get_a_clear_feedback_notebook(graded):
     text = json.dumps(_cells(graded, "truncated_notebook"))
     assert "could not be read" in text
+
+
+def test_stored_results_carry_repairs_and_kernel_deaths(graded):
+    results = {r.student: r for r in load_results(graded["root"], "fx")}
+    assert set(results) == set(graded["rows"])
+    assert "duplicate of cell" in " ".join(results["duplicated_test_cell"].notebooks[0].notes)
+    death = results["os_exit"].notebook("fx").deaths[0]
+    assert "exited" in death.reason and graded["rows"]["os_exit"].detail.endswith(
+        f"kernel died at cell {death.cell} ({death.reason})"
+    )
+    assert results["empty_notebook"].notebook("fx").unreadable == "the notebook file is empty"
 
 
 def test_rerun_skips_everything_and_keeps_scores(graded):

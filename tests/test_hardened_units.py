@@ -99,7 +99,7 @@ def test_restore_puts_back_deleted_cells_before_moved_definitions():
 
 
 def test_hidden_tests_are_stripped():
-    text = HIDDEN.strip(CANON[1].source)
+    text = HIDDEN.remove(CANON[1].source)
     assert "grade(" not in text and text.startswith("x = 1")
 
 

@@ -26,7 +26,7 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not self._hidden.present(cell.source):
             return cell, resources
-        cell.source = self._hidden.strip(cell.source)
+        cell.source = self._hidden.remove(cell.source)
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 last = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"

@@ -23,7 +23,7 @@ class HiddenTests:
     def present(self, source):
         return self.begin in source
 
-    def strip(self, source):
+    def remove(self, source):
         """``source`` with each hidden-test region replaced by :data:`PLACEHOLDER`."""
         out, inside = [], False
         for line in source.split("\n"):
@@ -42,7 +42,7 @@ class HiddenTests:
         try:
             for cell, source in saved:
                 if self.present(source):
-                    cell.source = self.strip(source)
+                    cell.source = self.remove(source)
             return nbformat.writes(nb)
         finally:
             for cell, source in saved:
