@@ -54,7 +54,6 @@ class Limits(Configurable):
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(config=config, **values) if config is not None else cls(**values)
 
-    from_env = load  # the sandbox's name for it: ``Limits.from_env()``
 
     def guest_view(self):
         """The subset the in-sandbox runner needs (plain dict for the wire)."""
