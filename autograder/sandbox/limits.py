@@ -54,7 +54,6 @@ class Limits(Configurable):
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(config=config, **values) if config is not None else cls(**values)
 
-
     def guest_view(self):
         """The subset the in-sandbox runner needs (plain dict for the wire)."""
         keys = ("cpu_seconds", "memory_mb", "nproc", "file_mb", "nofile", "stream_bytes")
