@@ -12,11 +12,40 @@ points in stock ``nbgrader autograde`` (visible checks included).
 NEW_ID = "issue 9 cause 5: not in the mistake catalogue yet (judge adds it)"
 PY2 = "issue 9: no one-line help for Python 2 / numpy 1 names yet"
 
-UNFAIR = {}
+LOG_OF_P = (
+    "issue 9 cause 2: max-shifted, then np.log of the probability (CS231n's way); the hidden"
+    " case's scores spread over hundreds, p underflows to 0 and the loss is inf"
+    " ('loss for scores ~1000, reg=0 contains inf ... non-finite values never pass')"
+)
+LSE_CANCEL = (
+    "found here (cause 2's kind): f - logsumexp(f), scipy's and seed 004's formula, loses"
+    " ~1e-13 to cancellation at scores ~1000; compared entrywise at 1e-6 the entry with"
+    " logp near 0 fails ('logp for scores ~1000 is wrong: rel_error 1.5e-06 > tolerance 1e-06')"
+)
+PATTERN = (
+    "issue 9 cause 5: the student's outputs are not the mutant's (another NaN/inf pattern or"
+    " another wrong formula for the same idea), so only the generic message is shown"
+)
+
+UNFAIR = {
+    ("softmax/cs231n", "softmax_loss_naive"): LOG_OF_P,
+    ("softmax/cs231n", "softmax_loss_vectorized"): LOG_OF_P,
+    ("softmax/helpers", "softmax_loss_naive"): LOG_OF_P,
+    ("softmax/helpers", "softmax_loss_vectorized"): LOG_OF_P,
+    ("softmax/einsum", "log_softmax"): LSE_CANCEL,
+    ("softmax/loops", "log_softmax"): LSE_CANCEL,
+    ("softmax/onehot", "log_softmax"): LSE_CANCEL,
+}
 
 UNNAMED = {
     "gradcheck/loops+python2.xrange": PY2,
     "gradcheck/loops+python2.np_float": PY2,
+    "softmax/onehot+softmax_loss_naive.no_max_shift": PATTERN,
+    "softmax/einsum+softmax_loss_vectorized.one_hot_whole_columns": PATTERN,
+    "softmax/onehot+softmax_loss_vectorized.reg_gradient_without_2": NEW_ID,
+    "softmax/einsum+softmax_loss_vectorized.convention_half_reg": NEW_ID,
+    "softmax/loops+python2.xrange": PY2,
+    "softmax/onehot+python2.np_float": PY2,
 }
 
 CELLS = {}
