@@ -18,7 +18,8 @@ def num_grad(f, x, df=1.0, h=1e-5):
 
 
 def err(a, b):
-    """Largest entrywise relative error, scale-aware: |a - b| / max(1e-6 * scale, |a| + |b|)."""
+    """Largest entrywise relative error, scale-aware: |a - b| / max(1e-3 * scale, |a| + |b|)
+    (entries much smaller than the largest one are compared absolutely, at that scale)."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -28,7 +29,7 @@ def err(a, b):
     if a.size == 0:
         return 0.0
     scale = max(np.max(np.abs(a)), np.max(np.abs(b)), 1e-12)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-6 * scale, np.abs(a) + np.abs(b))))
+    return float(np.max(np.abs(a - b) / np.maximum(1e-3 * scale, np.abs(a) + np.abs(b))))
 
 
 def close(label, got, want, tol=1e-6):
