@@ -39,7 +39,8 @@ class Bug:
     (``"<function>.convention_<what>"``) or a Python 2 help (``"python2.xrange"``).
     ``name`` is the graded name that must lose its points. The edit is ``patch``
     (``(old, new)`` pairs, each ``old`` occurring exactly once in the cell) or a whole new
-    ``source`` for the cell.
+    ``source`` for the cell; ``also`` maps other answer cells to their ``(old, new)`` pairs
+    (a bug that spans a forward's cache and its backward).
     """
 
     expect: str
@@ -48,6 +49,7 @@ class Bug:
     patch: tuple = ()
     source: str | None = None
     cell: str | None = None
+    also: tuple = ()  # ((grade_id, ((old, new), ...)), ...)
     about: str = ""
 
     @property
@@ -114,16 +116,20 @@ def bugs(chapter):
     for bug in mod.BUGS:
         student = base[bug.base]
         cells = dict(student.cells)
-        src = cells[bug.slot] if bug.source is None else bug.source
-        for old, new in bug.patch:
-            n = src.count(old)
-            if n != 1:
-                raise ValueError(f"{chapter} bug {bug.expect}: {old!r} occurs {n} times")
-            src = src.replace(old, new)
-        if src == cells[bug.slot]:
-            raise ValueError(f"{chapter} bug {bug.expect}: the edit changes nothing")
-        cells[bug.slot] = src
+        edits = [(bug.slot, bug.patch, bug.source), *((g, p, None) for g, p in bug.also)]
+        for gid, patch, source in edits:
+            src = cells[gid] if source is None else source
+            for old, new in patch:
+                n = src.count(old)
+                if n != 1:
+                    raise ValueError(f"{chapter} bug {bug.expect}: {old!r} occurs {n} times")
+                src = src.replace(old, new)
+            if src == cells[gid]:
+                raise ValueError(f"{chapter} bug {bug.expect}: the edit changes nothing")
+            cells[gid] = src
         name = f"{student.name}+{bug.expect}"
+        if any(s.name == name for _, s in out):
+            raise ValueError(f"{name}: two bugs of one id on one style")
         out.append((bug, Student(chapter, name, cells, bug.about)))
     return out
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - patches quote whole lines of student code
 """Wrong answers of the gradcheck chapter, each on a style other than the oracle's."""
 
 from students.styles import Bug

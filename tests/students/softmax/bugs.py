@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - patches quote whole lines of student code
 """Wrong answers of the softmax chapter. Losses are broken on the styles that pass today
 (loops, onehot, einsum), ``log_softmax`` on those whose correct version passes (cs231n,
 helpers), so that a failure is the bug's and not an unfair hidden case's."""
