@@ -35,6 +35,10 @@ NX1_WORDS = (
     "issue 9 cause 1: sample passes the current words as an (N,) array to the swapped-in"
     " reference word_embedding_forward ('x must have shape (N, T) = (?, ?), got (4,)')"
 )
+ZERO_STATE = (
+    "issue 9 cause 1: the swapped-in reference step function rejects a scalar zero that"
+    " numpy broadcasts ('{} must have shape (N, H) = (3, {}), got ()')"
+)
 PATTERN = (
     "issue 9 cause 5: the student's outputs are not the mutant's (another NaN/inf pattern or"
     " another wrong formula for the same idea), so only the generic message is shown"
@@ -51,6 +55,17 @@ UNFAIR = {
         "'tuple indices must be integers or slices, not str'"
     ),
     ("rnn/class_state", "rnn_backward"): OWN_CACHE.format(
+        "\"'tuple' object has no attribute 'x'\""
+    ),
+    ("lstm/cs231n", "lstm_backward"): OWN_CACHE.format(
+        "'not enough values to unpack (expected 12, got 10)'"
+    ),
+    ("lstm/cs231n", "CaptioningRNN.sample:lstm"): NX1_WORDS.replace("(4,)", "(2,)"),
+    ("lstm/loops", "lstm_forward"): ZERO_STATE.format("prev_c", 4),
+    ("lstm/loops", "lstm_backward"): ZERO_STATE.format("prev_c", 2)
+    + "; its lstm_forward starts from prev_c = 0",
+    ("lstm/dict_caches", "lstm_backward"): ZERO_STATE.format("dnext_c", 2),
+    ("lstm/own_sigmoid", "lstm_backward"): OWN_CACHE.format(
         "\"'tuple' object has no attribute 'x'\""
     ),
     ("softmax/cs231n", "softmax_loss_naive"): LOG_OF_P,
@@ -80,6 +95,12 @@ UNNAMED = {
     "rnn/inplace+CaptioningRNN.sample.max_score_fed_back": NEW_ID,
     "rnn/dict_caches+CaptioningRNN.sample.features_ignored": NEW_ID,
     "rnn/loops+python2.xrange": PY2,
+    "lstm/loops+lstm_step_backward.tanh_grad_of_tanh_g": NEW_ID,
+    "lstm/inplace+lstm_backward.weight_grads_last_step_only": NEW_ID,
+    "lstm/dict_caches+CaptioningRNN.loss.h0_for_dh0_in_projection": NEW_ID,
+    "lstm/einsum+CaptioningRNN.sample.max_score_fed_back": NEW_ID,
+    "lstm/loops+python2.xrange": PY2,
+    "lstm/inplace+python2.np_float": PY2,
     "rnn/einsum+python2.np_float": PY2,
     "temporal_loss/einsum+python2.np_float": PY2,
     "softmax/onehot+python2.np_float": PY2,
