@@ -14,8 +14,7 @@ STUDENTS = [
     (s, n)
     for ch in course.CHAPTERS
     for s in [*styles.styles(ch).values(), *styles.seed_students(ch, fixed=True)]
-    for n in course.chapter(ch).names
-    if n.split(":")[0].split(".")[0] in s.cells
+    for n in s.names
 ]
 IDS = [f"{s.name}-{n}" for s, n in STUDENTS]
 

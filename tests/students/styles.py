@@ -28,6 +28,15 @@ class Student:
     name: str  # "<chapter>/<style>", or "<chapter>/<style>+<bug>" for a bug
     cells: dict = field(hash=False, compare=False)
     about: str = ""  # what kind of student this is / where the code came from
+    answers: tuple | None = None  # graded names answered (default: every name of a cell held)
+
+    @property
+    def names(self):
+        """The chapter's graded names this student answers, in notebook order."""
+        every = course.chapter(self.chapter).names
+        if self.answers is not None:
+            return tuple(n for n in every if n in self.answers)
+        return tuple(n for n in every if n.split(":")[0].split(".")[0] in self.cells)
 
 
 @dataclass(frozen=True)

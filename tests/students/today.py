@@ -73,6 +73,16 @@ UNFAIR = {
     ("softmax/helpers", "softmax_loss_naive"): LOG_OF_P,
     ("softmax/helpers", "softmax_loss_vectorized"): LOG_OF_P,
     ("softmax/einsum", "log_softmax"): LSE_CANCEL,
+    ("softmax/seed002+004", "log_softmax"): LSE_CANCEL,
+    ("softmax/seed002+004-logsumexp", "log_softmax"): LSE_CANCEL,
+    ("softmax/seed002+004", "softmax_loss_naive"): LOG_OF_P,
+    ("softmax/seed002+004", "softmax_loss_vectorized"): LOG_OF_P,
+    ("softmax/seed002+004-logsumexp", "softmax_loss_naive"): LOG_OF_P,
+    ("softmax/seed002+004-logsumexp", "softmax_loss_vectorized"): LOG_OF_P,
+    ("temporal_loss/seed000+003", "temporal_softmax_loss"): MASK_TIMES_LOG.replace(
+        "CS231n's own", "seed 000's"
+    ),
+    ("temporal_loss/seed000+003", "temporal_softmax_loss_loop"): LOG_OF_P.replace("reg=0 ", ""),
     ("softmax/loops", "log_softmax"): LSE_CANCEL,
     ("softmax/onehot", "log_softmax"): LSE_CANCEL,
 }
@@ -81,6 +91,8 @@ UNNAMED = {
     "gradcheck/loops+python2.xrange": PY2,
     "gradcheck/loops+python2.np_float": PY2,
     "softmax/onehot+softmax_loss_naive.no_max_shift": PATTERN,
+    "softmax/seed002-found+reg": PATTERN,
+    "softmax/seed004-found": PATTERN,
     "softmax/einsum+softmax_loss_vectorized.one_hot_whole_columns": PATTERN,
     "softmax/onehot+softmax_loss_vectorized.reg_gradient_without_2": NEW_ID,
     "softmax/einsum+softmax_loss_vectorized.convention_half_reg": NEW_ID,
