@@ -118,4 +118,20 @@ UNNAMED = {
     "softmax/onehot+python2.np_float": PY2,
 }
 
-CELLS = {}
+CLOBBER = (
+    "found here (issue 9 cause 3's kind): the visible check of test_log_softmax runs"
+    " `from scipy.special import logsumexp` in the student's namespace and replaces the"
+    " student's own helper logsumexp (seed 004, In [17]); the later test_nll visible check"
+    " then calls the student's log_softmax ('IndexError: invalid index to scalar variable')"
+)
+
+INPLACE_CHECK = (
+    "issue 9 cause 3: the visible check of lstm_step_backward calls the student's backward"
+    " before its numeric gradient, so a correct `dnext_c += ...` changes the numeric"
+    " reference and the cell scores 0 ('dx: rel_error 1 (want below 1e-06); ...')"
+)
+
+CELLS = {
+    ("lstm/inplace", "test_lstm_step_backward"): INPLACE_CHECK,
+    ("softmax/seed002+004-logsumexp", "test_nll"): CLOBBER,
+}
