@@ -50,7 +50,7 @@ def test_wrong_answer_loses_points_and_is_named(bug, student):
     assert not v.passed, f"{student.name}: full marks for a wrong {bug.name}"
     if bug.slot in kernel.cell_errors(student):
         return  # the cell does not even run: what the student is told is checked end to end
-    assert grading.names(v, bug.expect), f"{bug.expect} not named: {v.message}"
+    assert grading.names(v, bug.expect, bug.alias), f"{bug.expect} not named: {v.message}"
 
 
 def test_every_graded_name_has_four_correct_styles():

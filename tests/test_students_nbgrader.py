@@ -68,7 +68,8 @@ def _messages(path):
 def graded(tmp_path_factory):
     from nbgrader.api import Gradebook
 
-    root = released_course(tmp_path_factory.mktemp("students"), course.CHAPTERS)
+    sources = {ch: course.notebook_path(ch).parent for ch in course.CHAPTERS}  # the graded tree's
+    root = released_course(tmp_path_factory.mktemp("students"), course.CHAPTERS, sources)
     for ch in course.CHAPTERS:
         for student in [*CORRECT[ch], *(s for _, s in PY2[ch])]:
             submission(root, student)

@@ -53,11 +53,14 @@ def hint_of(expect):
         return None
 
 
-def names(v, expect):
-    """True when failing verdict ``v`` names ``expect``: its id or hint, the Python 2 help,
-    the text of ``"says:<text>"``; ``"loses"`` asks only that the points are lost."""
+def names(v, expect, alias=()):
+    """True when failing verdict ``v`` names ``expect`` (or one of the ``alias`` ids): its id
+    or hint, the Python 2 help, the text of ``"says:<text>"``; ``"loses"`` asks only that
+    the points are lost."""
     if v.passed:
         return False
+    if any(names(v, a) for a in alias):
+        return True
     if expect == "loses":
         return True
     if expect.startswith("says:"):

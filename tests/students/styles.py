@@ -48,7 +48,8 @@ class Bug:
     (``"<function>.convention_<what>"``) or a Python 2 help (``"python2.xrange"``).
     ``name`` is the graded name that must lose its points. The edit is ``patch``
     (``(old, new)`` pairs, each ``old`` occurring exactly once in the cell) or a whole new
-    ``source`` for the cell; ``also`` maps other answer cells to their ``(old, new)`` pairs
+    ``source`` for the cell; ``alias`` lists other ids that name the same idea; ``also`` maps
+    other answer cells to their ``(old, new)`` pairs
     (a bug that spans a forward's cache and its backward).
     """
 
@@ -59,6 +60,7 @@ class Bug:
     source: str | None = None
     cell: str | None = None
     also: tuple = ()  # ((grade_id, ((old, new), ...)), ...)
+    alias: tuple = ()  # other ids that name the same mistake (the catalogue may merge them)
     about: str = ""
 
     @property

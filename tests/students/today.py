@@ -105,7 +105,6 @@ UNNAMED = {
     "rnn/cs231n+CaptioningRNN.loss.h0_for_dh0_in_projection": NEW_ID,
     "rnn/dict_caches+CaptioningRNN.loss.features_ignored": NEW_ID,
     "rnn/inplace+CaptioningRNN.sample.max_score_fed_back": NEW_ID,
-    "rnn/dict_caches+CaptioningRNN.sample.features_ignored": NEW_ID,
     "rnn/loops+python2.xrange": PY2,
     "lstm/loops+lstm_step_backward.tanh_grad_of_tanh_g": NEW_ID,
     "lstm/inplace+lstm_backward.weight_grads_last_step_only": NEW_ID,

@@ -273,6 +273,7 @@ BUGS = [
         "CaptioningRNN.sample.h0_not_projected",
         "CaptioningRNN.sample",
         "einsum",
+        alias=("CaptioningRNN.sample.features_ignored",),
         patch=[
             (
                 'h = np.einsum("nd,dh->nh", features, self.params["W_proj"]) + self.params["b_proj"]',
@@ -297,6 +298,7 @@ BUGS = [
         "CaptioningRNN.sample.features_ignored",
         "CaptioningRNN.sample",
         "dict_caches",
+        alias=("CaptioningRNN.sample.h0_not_projected",),
         patch=[
             (
                 'h, _ = affine_forward(features, P["W_proj"], P["b_proj"])',
