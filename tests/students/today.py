@@ -96,6 +96,7 @@ UNNAMED = {
     "softmax/einsum+softmax_loss_vectorized.one_hot_whole_columns": PATTERN,
     "softmax/onehot+softmax_loss_vectorized.reg_gradient_without_2": NEW_ID,
     "softmax/einsum+softmax_loss_vectorized.convention_half_reg": NEW_ID,
+    "softmax/loops+softmax_loss_naive.convention_half_reg": NEW_ID,
     "softmax/loops+python2.xrange": PY2,
     "temporal_loss/einsum+temporal_softmax_loss_loop.no_max_shift": PATTERN,
     "temporal_loss/einsum+temporal_softmax_loss.no_max_shift": PATTERN,

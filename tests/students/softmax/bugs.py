@@ -164,6 +164,16 @@ BUGS = [
         about="0.5 * reg * sum(W^2) with gradient reg * W: self-consistent, not the notebook's",
     ),
     Bug(
+        "softmax_loss_naive.convention_half_reg",
+        "softmax_loss_naive",
+        "loops",
+        patch=[
+            ("loss += reg * W[d, j] ** 2", "loss += 0.5 * reg * W[d, j] ** 2"),
+            ("dW[d, j] += 2 * reg * W[d, j]", "dW[d, j] += reg * W[d, j]"),
+        ],
+        about="0.5 * reg * sum(W^2) with gradient reg * W, written with loops",
+    ),
+    Bug(
         "python2.xrange",
         "softmax_loss_naive",
         "loops",
