@@ -94,13 +94,17 @@ def graded(tmp_path_factory):
     return scores, messages
 
 
+def _xfail(reason):
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
 def _unfair(student, cell):
     reason = today.CELLS.get((student.name, cell.grade_id))
     reason = reason or next(
         (today.UNFAIR[(student.name, n)] for n in cell.names if (student.name, n) in today.UNFAIR),
         None,
     )
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return _xfail(reason)
 
 
 CELL_CASES = [
@@ -121,7 +125,7 @@ def test_correct_student_gets_full_points_in_nbgrader(graded, student, cell):
 
 
 PY2_CASES = [
-    pytest.param(b, s, marks=[pytest.mark.xfail(strict=True, reason=today.PY2)], id=s.name)
+    pytest.param(b, s, marks=_xfail(today.PY2_E2E), id=s.name)
     for ch in course.CHAPTERS
     for b, s in PY2[ch]
 ]

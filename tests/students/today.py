@@ -6,7 +6,8 @@ the day the grader is fixed, when the entry is deleted here.
 ``UNFAIR``: ``(student, graded name) -> cause`` for correct code that loses points.
 ``UNNAMED``: ``bug student -> cause`` for a wrong answer whose message does not name it.
 ``CELLS``: ``(student, test cell grade_id) -> cause`` for correct code whose test cell loses its
-points in stock ``nbgrader autograde`` (visible checks included).
+points in stock ``nbgrader autograde`` (visible checks included); ``PY2_E2E``: the cause while
+the graded cells of Python 2 code do not say what to change.
 """
 
 NEW_ID = "issue 9 cause 5: not in the mistake catalogue yet (judge adds it)"
@@ -130,6 +131,9 @@ INPLACE_CHECK = (
     " before its numeric gradient, so a correct `dnext_c += ...` changes the numeric"
     " reference and the cell scores 0 ('dx: rel_error 1 (want below 1e-06); ...')"
 )
+
+# end to end, every Python 2 student's graded cell must say what to change (None once it does)
+PY2_E2E = PY2
 
 CELLS = {
     ("lstm/inplace", "test_lstm_step_backward"): INPLACE_CHECK,
