@@ -29,11 +29,6 @@ def case_rng(name, index):
     return np.random.default_rng([SEED, zlib.crc32(name.encode()), index])
 
 
-def slot_of(name):
-    """The ``impl`` attribute ``name``'s object fills: ``CaptioningRNN.loss:lstm`` -> class."""
-    return name.split(":")[0].split(".")[0]
-
-
 @dataclass
 class Collected:
     """Outputs of the student's code: ``cases[i][label]`` is a plain ndarray or, when the
@@ -187,24 +182,28 @@ def _where(tb, codes):
     return name
 
 
-def _one_line(e):
+def one_line(e):
     msg = str(e).strip().splitlines()
     text = f"{type(e).__name__}: {msg[0]}" if msg else type(e).__name__
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def student_impl(name, spec, obj, namespace=None):
+def raised(e):
+    """How a case that raised ``e`` is reported (a :class:`GradingFailure` says it all)."""
+    return str(e) if isinstance(e, GradingFailure) else f"raised {one_line(e)}"
+
+
+def student_impl(graded, obj, namespace=None):
     """``impl`` namespace for the student: ``obj`` in its slot, partners from its globals."""
-    slot = slot_of(name)
-    method = name.split(":")[0].split(".")[1] if "." in name else None
-    why = foreign_origin(obj, method)
+    name, slot = graded.name, graded.slot
+    why = foreign_origin(obj, graded.method)
     if why:
         raise GradingFailure(f"{name}: your {slot} {why}, not your own code; scored 0")
     if namespace is None:
         gl = _globals_of(obj)
         namespace = gl[0] if gl else {}
     impl = {slot: obj}
-    for partner in spec.uses:
+    for partner in graded.spec.uses:
         if partner == slot:
             continue
         other = namespace.get(partner)
@@ -218,16 +217,17 @@ def student_impl(name, spec, obj, namespace=None):
 
 
 def collect(name, obj, swap_in, namespace=None):
-    """Run every hidden case of ``name`` on the student's ``obj``.
+    """Run every hidden case of ``name`` (a graded name or its resolved object) on ``obj``.
 
     ``swap_in`` maps sub-function names to the objects (references) put into the
     student's globals during each call. Never raises for student faults: they
     land in ``Collected.error``.
     """
-    spec = specs.get(name)
+    graded = specs.resolve(name)
+    spec, name = graded.spec, graded.name
     result = Collected(name)
     try:
-        impl = student_impl(name, spec, obj, namespace)
+        impl = student_impl(graded, obj, namespace)
     except GradingFailure as e:
         result.error = str(e)  # already names the graded function
         return result
@@ -240,13 +240,10 @@ def collect(name, obj, swap_in, namespace=None):
             try:
                 with swapped(namespaces, swap_in), quiet():
                     raw = spec.case(case_rng(name, i), impl)
-            except GradingFailure as e:
-                result.error, result.error_case = f"{e}", i
-                return result
             except Exception as e:  # the student's code failed: one line, not a traceback
                 where = _where(e.__traceback__, codes)
                 where = f" in your {where}" if where else ""
-                result.error, result.error_case = f"raised {_one_line(e)}{where}", i
+                result.error, result.error_case = f"{raised(e)}{where}", i
                 return result
             outputs = {}
             for label, value in raw.items():
