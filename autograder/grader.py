@@ -2,21 +2,23 @@
 
 :func:`verdict` takes what :func:`autograder.collect.collect` produced (plain arrays and
 strings only) and returns a typed :class:`~autograder.results.NameResult`; :func:`judge`
-raises :class:`GradingFailure` with its one line when the student's outputs differ from
-the reference's. This half imports ``solutions``; in the hardened mode it runs outside
-the student's process.
+raises :class:`GradingFailure` with its one line. This half imports ``solutions``; in the
+hardened mode it runs outside the student's process.
+
+A composite passes when its run with the student's own sub-functions passes, or else its
+run with the reference ones (``via``). When both fail and a sub-function the student's
+code used fails its own hidden test, that earlier function is named as the ``cause``.
 """
 
 import functools
 import importlib
 import types
-from dataclasses import dataclass
 
 from autograder import specs
 from autograder.collect import Collected, case_rng, collect, quiet
-from autograder.diagnose import diagnose
-from autograder.outputs import GradingFailure, compare, to_plain
+from autograder.outputs import GradingFailure, to_plain
 from autograder.results import NameResult
+from autograder.verdicts import evaluate, explain
 
 
 def _solutions():
@@ -47,88 +49,65 @@ def reference_outputs(name, index):
     return {label: to_plain(label, v) for label, v in raw.items()}
 
 
-@dataclass
-class Failure:
-    """Why a run failed: the message (without the name prefix) and what it is about."""
-
-    message: str
-    case: int | None = None
-    output: str | None = None
-    rel_error: float | None = None
-    mistake: object = None  # the matching catalogue Mistake
+def _refs(graded):
+    return [reference_outputs(graded.name, i) for i in range(graded.spec.cases)]
 
 
-def _prefix(graded, i):
-    n = graded.spec.cases
-    return f"{graded.shown} [hidden case {i + 1}/{n}]" if n > 1 else graded.shown
-
-
-def _usable(got):
-    """The outputs of one case that were accepted as arrays (rejected ones are strings)."""
-    return {k: v for k, v in got.items() if not isinstance(v, str)}
-
-
-def _diagnose(graded, i, got, cases):
-    got = got if isinstance(got, str) else _usable(got)
-    if not got:
-        return None
-    others = {j: _usable(c) for j, c in enumerate(cases) if j != i}
-    others = {j: c for j, c in others.items() if c}
-    return diagnose(graded, i, got, reference_impl(graded), others)
-
-
-def first_failure(graded, collected):
-    """The first :class:`Failure` of ``collected`` against the reference, or ``None``."""
-    for i in range(graded.spec.cases):
-        if i >= len(collected.cases):
-            if collected.error and collected.error_case < 0:
-                return Failure(collected.error)
-            msg = collected.error or "no outputs"
-            mistake = None
-            if collected.error and collected.error_case == i:
-                mistake = _diagnose(graded, i, collected.error, collected.cases)
-            hint = f" — {mistake.label}: {mistake.hint}" if mistake else ""
-            return Failure(f"{_prefix(graded, i)}: {msg}{hint}", case=i, mistake=mistake)
-        got = collected.cases[i]
-        for label, expected in reference_outputs(graded.name, i).items():
-            value = got.get(label)
-            try:
-                if isinstance(value, str):
-                    raise GradingFailure(value, output=label)
-                if value is None:
-                    raise GradingFailure(f"{label} was not produced", output=label)
-                compare(label, value, expected, graded.spec.tol)
-            except GradingFailure as e:
-                mistake = _diagnose(graded, i, got, collected.cases)
-                hint = f" — {mistake.label}: {mistake.hint}" if mistake else ""
-                msg = f"{_prefix(graded, i)}: {e}{hint}"
-                return Failure(msg, i, e.output or label, e.rel_error, mistake)
+def _cause(graded, collected):
+    """The earliest sub-function the student's own run used that fails its own test."""
+    for part in graded.spec.swap:
+        run = collected.parts.get(part)
+        if run is not None:
+            sub = specs.resolve(part)
+            if evaluate(sub, run, _refs(sub)).failed:
+                return part
     return None
 
 
 def verdict(collected: Collected) -> NameResult:
     """The typed verdict on ``collected`` (never raises for the student's faults)."""
     graded = specs.resolve(collected.name)
-    failure = first_failure(graded, collected)
-    if failure is None:
-        return NameResult(graded.name, True)
+    refs = _refs(graded)
+    composite = bool(graded.spec.swap)
+    own = evaluate(graded, collected, refs)
+    if not own.failed:
+        return NameResult(graded.name, True, via="own" if composite else None)
+    ref = None
+    if composite and collected.swapped is not None:
+        ref = evaluate(graded, collected.swapped, refs)
+        if not ref.failed:
+            return NameResult(graded.name, True, via="reference")
+    cause = _cause(graded, collected) if composite else None
+    # The run that tells the student most: their own code, unless it only crashed where the
+    # reference sub-functions let their code produce outputs (and no earlier function is
+    # to blame).
+    shown, run = (own, collected)
+    if ref is not None and cause is None and own.raised and not ref.raised:
+        shown, run = (ref, collected.swapped)
+    f = explain(graded, shown, run, refs, reference_impl(graded))
+    message = f.message
+    if cause:
+        message += f" — cause: your {cause}, which this uses, fails its own hidden test"
     return NameResult(
         graded.name,
         False,
-        message=failure.message,
-        mistake=failure.mistake.id if failure.mistake else None,
-        output=failure.output,
-        case=failure.case,
-        rel_error=failure.rel_error,
+        message=message,
+        mistake=f.mistake,
+        output=f.output,
+        case=f.case,
+        rel_error=f.rel_error,
+        cause=cause,
     )
 
 
 def judge(collected: Collected):
     """Compare collected student outputs with the reference; raise on the first failure."""
     __tracebackhide__ = True
-    result = verdict(collected)
-    if not result.passed:
-        raise GradingFailure(result.message, output=result.output, rel_error=result.rel_error)
+    r = verdict(collected)
+    if not r.passed:
+        e = GradingFailure(r.message, output=r.output, rel_error=r.rel_error)
+        e.mistake, e.cause = r.mistake, r.cause
+        raise e
 
 
 def grade_in_process(name, obj, namespace=None):

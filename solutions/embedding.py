@@ -9,7 +9,7 @@ import numpy as np
 from solutions._validate import Int, validated
 
 
-@validated(x=Int(("N", "T"), high="V"), W=("V", "D"))
+@validated(x=Int(None, high="V"), W=("V", "D"))
 def word_embedding_forward(x, W):
     """Look up the word vector of every index: ``out[n, t] = W[x[n, t]]``.
 

@@ -16,12 +16,17 @@ product, collect the pre-activation gradients ``da`` of all steps, and then get
 
 import numpy as np
 
-from solutions._validate import validated
+from solutions._validate import OrScalar, validated
 from solutions.layers import sigmoid
 
 
 @validated(
-    x=("N", "D"), prev_h=("N", "H"), prev_c=("N", "H"), Wx=("D", "4*H"), Wh=("H", "4*H"), b=("4*H",)
+    x=("N", "D"),
+    prev_h=("N", "H"),
+    prev_c=OrScalar(("N", "H")),
+    Wx=("D", "4*H"),
+    Wh=("H", "4*H"),
+    b=("4*H",),
 )
 def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     """One time step of an LSTM.
@@ -63,7 +68,7 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     return next_h, next_c, cache
 
 
-@validated(dnext_h=("N", "H"), dnext_c=("N", "H"))
+@validated(dnext_h=("N", "H"), dnext_c=OrScalar(("N", "H")))
 def lstm_step_backward(dnext_h, dnext_c, cache):
     """Backward pass of :func:`lstm_step_forward`.
 

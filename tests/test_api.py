@@ -201,7 +201,8 @@ def test_global_rng_reseeding_does_not_change_grades():
     first = fails("softmax", wrong)
     assert np.array_equal(np.random.get_state()[1], before)  # noqa: NPY002
     np.random.seed(99)  # noqa: NPY002
-    assert fails("softmax", wrong) == first
+    # the same verdict (the location of the worst entry is the student's own random draw)
+    assert fails("softmax", wrong).split(";")[0] == first.split(";")[0]
 
 
 def test_composites_use_reference_subfunctions_and_restore_globals():

@@ -176,6 +176,9 @@ MISTAKES = [
         id="softmax_loss_vectorized.one_hot_whole_columns",
         function="softmax_loss_vectorized",
         edits=[Swap("dlogp[np.arange(N), y]", "dlogp[:, y]")],
+        variants=[  # the p - 1_y way: dscores = p.copy(); dscores[:, y] -= 1
+            [Rhs("dscores", "(probs - np.isin(np.arange(probs.shape[1]), y)) / N")]
+        ],
         hint="dlogp[:, y] fills whole columns instead of one entry per row",
     ),
     Mistake(

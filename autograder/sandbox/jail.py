@@ -27,6 +27,8 @@ GRADER_DIR = "/opt/grader"
 STAGED = [
     "autograder/api.py",
     "autograder/collect.py",
+    "autograder/collected.py",
+    "autograder/namespaces.py",
     "autograder/outputs.py",
     "autograder/specs",
     "autograder/sandbox/wire.py",

@@ -63,14 +63,23 @@ def backward_case(rng, impl):
     return dict(zip(SEQ_OUT, grads, strict=True))
 
 
-_STEPS = ("lstm_step_forward", "lstm_step_backward", "sigmoid")
+_STEPS = ("sigmoid", "lstm_step_forward", "lstm_step_backward")
+_GATES = {"dWx": "DG", "dWh": "HG", "db": "G"}  # the 4H axis: blocks i, f, o, g
 
 SPECS = {
     "lstm_step_forward": Spec(step_forward_case, uses=("lstm_step_forward",), swap=("sigmoid",)),
     "lstm_step_backward": Spec(
-        step_backward_case, uses=("lstm_step_forward", "lstm_step_backward"), swap=("sigmoid",)
+        step_backward_case,
+        uses=("lstm_step_forward", "lstm_step_backward"),
+        swap=("sigmoid",),
+        axes=_GATES,
     ),
-    "lstm_forward": Spec(forward_case, uses=("lstm_forward",), swap=_STEPS),
-    "lstm_backward": Spec(backward_case, uses=("lstm_forward", "lstm_backward"), swap=_STEPS),
+    "lstm_forward": Spec(forward_case, uses=("lstm_forward",), swap=_STEPS, axes={"h": "NTH"}),
+    "lstm_backward": Spec(
+        backward_case,
+        uses=("lstm_forward", "lstm_backward"),
+        swap=_STEPS,
+        axes={"dx": "NTD", **_GATES},
+    ),
     **captioning.specs("lstm", suffix=":lstm"),
 }

@@ -61,11 +61,14 @@ def backward_case(rng, impl):
 SPECS = {
     "rnn_step_forward": Spec(step_forward_case, uses=("rnn_step_forward",)),
     "rnn_step_backward": Spec(step_backward_case, uses=("rnn_step_forward", "rnn_step_backward")),
-    "rnn_forward": Spec(forward_case, uses=("rnn_forward",), swap=("rnn_step_forward",)),
+    "rnn_forward": Spec(
+        forward_case, uses=("rnn_forward",), swap=("rnn_step_forward",), axes={"h": "NTH"}
+    ),
     "rnn_backward": Spec(
         backward_case,
         uses=("rnn_forward", "rnn_backward"),
         swap=("rnn_step_forward", "rnn_step_backward"),
+        axes={"dx": "NTD"},
     ),
     **captioning.specs("rnn"),
 }
