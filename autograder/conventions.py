@@ -6,8 +6,8 @@ Each detector looks at the verdict of every case and output and returns a
 ``<function>.convention_<output>_keepdims``
     a gradient with the parameter's values but a kept summed axis (``db`` of shape (1, H));
 ``<function>.convention_breaks_at_T1``
-    every case with T > 1 passes, every case with T = 1 fails (a squeeze or an index that
-    assumes several time steps);
+    every case (and output) with T > 1 passes, every one with T = 1 fails (a squeeze or
+    an index that assumes several time steps);
 ``<function>.no_max_shift``
     every output at ordinary scores passes, an output at scores ~1000 is inf or NaN.
 
@@ -57,11 +57,13 @@ def keepdims(graded, got, expected, label):
     )
 
 
-def breaks_at_T1(graded, steps, failing):
-    """``steps[i]`` = T of case i (or None); ``failing`` = indices of the failing cases."""
-    if not failing or any(steps[i] != 1 for i in failing):
-        return None
-    if not any(t is not None and t > 1 for t in steps):
+def breaks_at_T1(graded, steps, failing, bad_labels=()):
+    """``steps[i]`` = T of case i (or None); ``failing`` = indices of the failing cases;
+    ``bad_labels`` = the failing outputs (an output "... for T = 1" has one step)."""
+    only_t1_cases = failing and all(steps[i] == 1 for i in failing)
+    only_t1_cases = only_t1_cases and any(t is not None and t > 1 for t in steps)
+    only_t1_outputs = bad_labels and all("T = 1" in label for label in bad_labels)
+    if not (only_t1_cases or only_t1_outputs):
         return None
     return Named(
         f"{graded.qualname}.convention_breaks_at_T1",

@@ -98,3 +98,21 @@ def explain(message):
         if m and (text := say(m)):
             return text
     return None
+
+
+def undefined(message, failed):
+    """Why a name a grade cell needs is undefined: the earlier cell defining it failed.
+
+    ``failed`` lists ``(cell number, source, "Ename: evalue")`` of the code cells that
+    raised before; returns a note for ``message`` ("NameError: name 'f' is not defined")
+    or ``None``.
+    """
+    m = re.search(r"name '(\w+)' is not defined", message or "")
+    if not m:
+        return None
+    for number, source, error in reversed(failed):
+        if re.search(rf"^\s*(def|class)\s+{m[1]}\b", source, re.M):
+            help_ = explain(error)
+            old = f" — old code: {help_}" if help_ else ""
+            return f"cell {number}, which defines {m[1]}, did not run: {error}{old}"
+    return None

@@ -50,6 +50,15 @@ def _gates(bad, axis):
     return f"in gate {what} {', '.join(wrong)} of the 4H axis ({', '.join(right)} right)"
 
 
+def gate_blocks(axes, got, expected, tol):
+    """``"in gate block g of the 4H axis (i, f, o right)"`` for an output with a gate axis."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if not axes or "G" not in axes or got.shape != expected.shape or len(axes) != got.ndim:
+        return None
+    bad = _errors(got, expected) > tol
+    return _gates(bad, axes.index("G")) if bad.any() else None
+
+
 def where(axes, got, expected, tol):
     """``"at time steps t = 0-2 of 0-3 (right at t = 3); worst at [1, 0, 2]"`` or ``None``."""
     got, expected = np.asarray(got), np.asarray(expected)

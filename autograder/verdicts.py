@@ -86,7 +86,9 @@ def _steps(graded, refs):
 def _named(graded, ev, run, refs, i):
     """A convention or pattern the failure matches, when no mutant did."""
     failing = [j for j, c in enumerate(ev.cases) if c is not None]
-    found = conventions.breaks_at_T1(graded, _steps(graded, refs), failing)
+    bad = {lab for c in ev.cases if isinstance(c, list) for lab, _ in c}
+    raised = any(c == "raised" for c in ev.cases)
+    found = conventions.breaks_at_T1(graded, _steps(graded, refs), failing, () if raised else bad)
     if found or ev.cases[i] == "raised":
         return found
     label, _ = ev.cases[i][0]
@@ -95,7 +97,6 @@ def _named(graded, ev, run, refs, i):
         found = conventions.keepdims(graded, got, refs[i][label], label)
     if found:
         return found
-    bad = {lab for c in ev.cases if isinstance(c, list) for lab, _ in c}
     non_finite = any("non-finite" in str(e) for c in ev.cases if isinstance(c, list) for _, e in c)
     return conventions.no_max_shift(graded, bad, non_finite)
 
@@ -137,4 +138,13 @@ def explain(graded, ev, run, refs, ref_impl):
         axes = graded.spec.axes.get(label)
         where = locate.where(axes, run.cases[i][label], refs[i][label], graded.spec.tol)
         what += f"; {where}" if where else ""
+    if "G" not in graded.spec.axes.get(label, ""):  # another output may show the gate block
+        for other, oe in ev.cases[i][1:]:
+            axes = graded.spec.axes.get(other)
+            got = run.cases[i].get(other)
+            if oe.rel_error is not None and axes and not isinstance(got, str):
+                gates = locate.gate_blocks(axes, got, refs[i][other], graded.spec.tol)
+                if gates:
+                    what += f"; {other} wrong {gates}"
+                    break
     return Failure(f"{_prefix(graded, i)}: {what}{idea}", i, label, e.rel_error, mid)

@@ -241,3 +241,45 @@ def test_student_written_mistake_is_diagnosed(mistake_id):
         grader.grade_in_process(name, ns[name], ns)
     m = find(mistake_id)
     assert str(e.value).endswith(f"{m.label}: {m.hint}"), str(e.value)
+
+
+def _solution_code():
+    """Lines and formulas (operations, calls with arguments) of every solution region of the
+    source notebooks, without spaces: what no hint may print."""
+    import glob
+    import textwrap
+
+    import nbformat
+
+    region = re.compile(r"### BEGIN SOLUTION(.*?)### END SOLUTION", re.S)
+    root = specs.__file__.rsplit("/autograder/", 1)[0]
+    found = set()
+    for path in glob.glob(f"{root}/assignments/*/*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for m in region.finditer(cell.source):
+                found |= {line.split("#")[0] for line in m.group(1).splitlines()}
+                for n in ast.walk(ast.parse(textwrap.dedent(m.group(1)))):
+                    if isinstance(n, (ast.BinOp, ast.Compare)) or (
+                        isinstance(n, ast.Call) and n.args
+                    ):
+                        found.add(ast.unparse(n))
+    found = {re.sub(r"\s+", "", f) for f in found}
+    return {f for f in found if len(f) >= 8}
+
+
+def test_no_hint_prints_a_line_or_formula_of_a_solution():
+    from autograder import conventions
+    from autograder.legacy import NUMPY_REMOVED, explain
+
+    code = _solution_code()
+    assert len(code) > 300, len(code)  # the regions were found
+    assert "dx=da@Wx.T" in code and "1-next_h**2" in code
+    g = specs.resolve("rnn_step_backward")
+    hints = [m.hint for m in MISTAKES]
+    hints += [conventions.keepdims(g, np.ones((1, 3)), np.ones(3), "db").hint]
+    hints += [conventions.breaks_at_T1(g, [1, 2], [0]).hint]
+    hints += [conventions.no_max_shift(g, {"dW for scores ~1000"}, True).hint]
+    hints += [explain(f"module 'numpy' has no attribute '{n}'") for n in NUMPY_REMOVED]
+    for hint in hints:
+        flat = re.sub(r"\s+", "", hint)
+        assert not [c for c in code if c in flat], hint

@@ -60,7 +60,7 @@ MISTAKES = [
         id="eval_numerical_gradient.not_restored",
         function="eval_numerical_gradient",
         edits=[Drop("x[ix] = oldval")],
-        hint="x[ix] is not restored after the perturbation (x is left at oldval - h)",
+        hint="x[ix] is not restored after the perturbation (x is left perturbed)",
     ),
     Mistake(
         id="eval_numerical_gradient.minus_from_plus",

@@ -1,6 +1,7 @@
-"""Cell sources: IPython syntax to plain Python, and the names a grade cell grades.
+"""Cell sources: IPython syntax to plain Python, the part of a grade cell that is graded,
+and the names a grade cell grades.
 
-Both run in the grader (trusted): the sandbox receives plain Python, so input
+All run in the grader (trusted): the sandbox receives plain Python, so input
 transformers installed by student code have nothing to transform, and the set of
 graded names comes from the *restored* source of the cell, never from the sandbox.
 """
@@ -30,6 +31,21 @@ def to_python(source):
         return _transformer().transform_cell(source)
     except Exception:  # leave it: the sandbox reports the SyntaxError in that cell
         return source
+
+
+HIDDEN_END = "### END HIDDEN TESTS"
+
+
+def graded_part(source, end=HIDDEN_END):
+    """What the grader runs of a grade cell: up to the end of its last hidden-test region.
+
+    The visible checks after it are for the student (they run them in their notebook);
+    not run while grading, they cannot change the cell's points. A cell without hidden
+    tests runs whole.
+    """
+    lines = source.splitlines(keepends=True)
+    ends = [i for i, line in enumerate(lines) if line.strip() == end]
+    return "".join(lines[: ends[-1] + 1]) if ends else source
 
 
 def grade_names(source):

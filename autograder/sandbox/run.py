@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from nbformat import from_dict
 
-from autograder import grader, specs
+from autograder import grader, legacy, specs
 from autograder.sandbox import cells as cellsrc
 from autograder.sandbox import jail, verdict
 from autograder.sandbox.host import Session
@@ -86,7 +86,7 @@ def grade_notebook(nb, limits=None, session_factory=Session):
     limits = limits or Limits.from_env()
     result = NotebookResult(weak_sandbox=jail.fallback_warning())
     session = session_factory(serve_reference, limits)
-    count = 0
+    count, failed = 0, []  # failed: earlier cells that raised, for the grade cells' messages
     last = last_grade_cell(nb) if not limits.run_trailing else len(nb.cells)
     try:
         if not session.start():
@@ -110,14 +110,19 @@ def grade_notebook(nb, limits=None, session_factory=Session):
                     )
                 continue
             count += 1
-            run = session.run_cell(i, cellsrc.to_python(cell.source), _allowed(names))
+            src = cellsrc.graded_part(cell.source) if is_grade else cell.source
+            run = session.run_cell(i, cellsrc.to_python(src), _allowed(names))
             result.seconds += run.seconds
             run.outputs = recap(run.outputs, limits, count)
             cell.execution_count = count
             if run.died:
                 result.died, result.died_at = run.died, i
+            if run.error and not is_grade:
+                failed.append((i, cell.source, f"{run.error[0]}: {run.error[1]}"))
             if is_grade:
                 message = verdict.judge_cell(names, run)
+                if message and (note := legacy.undefined(message, failed)):
+                    message = verdict.one_line(f"{message} ({note})")
                 if run.died:
                     message = f"kernel died at cell {i}: {run.died}"
                 cell.outputs = verdict.grade_cell_outputs(run, message)

@@ -51,7 +51,9 @@ def _seq_inputs(rng):
 def forward_case(rng, impl):
     args = _seq_inputs(rng)
     h, _ = unpack("lstm_forward", impl.lstm_forward(*args), ("h", "cache"))
-    return {"h": h}
+    one = (args[0][:, :1].copy(), *args[1:])  # the first step alone: T = 1
+    h1, _ = unpack("lstm_forward", impl.lstm_forward(*one), ("h", "cache"))
+    return {"h": h, "h for T = 1": h1}
 
 
 def backward_case(rng, impl):
@@ -74,7 +76,12 @@ SPECS = {
         swap=("sigmoid",),
         axes=_GATES,
     ),
-    "lstm_forward": Spec(forward_case, uses=("lstm_forward",), swap=_STEPS, axes={"h": "NTH"}),
+    "lstm_forward": Spec(
+        forward_case,
+        uses=("lstm_forward",),
+        swap=_STEPS,
+        axes={"h": "NTH", "h for T = 1": "NTH"},
+    ),
     "lstm_backward": Spec(
         backward_case,
         uses=("lstm_forward", "lstm_backward"),
