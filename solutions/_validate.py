@@ -112,11 +112,6 @@ def describe(shape, dims):
     return f"({names}{tail}) = ({sizes}{tail})"
 
 
-def result_dtype(*arrays):
-    """Output dtype: float32 only when every float input is float32."""
-    return np.float32 if all(a.dtype == np.float32 for a in arrays) else np.float64
-
-
 class Int:
     """Spec for an integer argument: ``Int(("N", "T"), high="V")``."""
 

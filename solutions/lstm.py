@@ -192,9 +192,10 @@ def lstm_backward(dh, cache):
 
     Notes
     -----
-    ``T`` may be 1; ``dh`` may be modified in place. Graded with your step functions (and
-    your cache layout) and, if that fails, with the reference ones; the feedback names a
-    failing step function as the cause.
+    ``T`` may be 1; ``dh`` may be modified in place; each gradient has the shape of its
+    variable (a ``(1, 4H)`` ``db`` is named and costs the points). Graded with your step
+    functions (and your cache layout) and, if that fails, with the reference ones; the
+    feedback names a failing step function as the cause.
     """
     x, h0, Wx, Wh, ifog, c, tanh_c, h = cache
     N, T, H = dh.shape
