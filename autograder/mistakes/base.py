@@ -48,6 +48,8 @@ mutant is a subclass of the reference class with the mutated method. Review an e
 ``python -c "from autograder.mistakes.base import *; print(mutant_source(find('<id>')))"``
 and run ``pytest tests/test_mistakes.py`` (every mutant loses points and is diagnosed as
 itself, also on a renamed and reformatted reference).
+
+(This module is longer than most because its docstring is the catalogue's format guide.)
 """
 
 from __future__ import annotations
