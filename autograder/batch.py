@@ -23,6 +23,7 @@ from autograder import batch_state as state
 from autograder.batch_grade import grade_student
 from autograder.batch_gradebook import commit, write_autograded
 from autograder.batch_report import Progress, table
+from autograder.nbgrader_ext import safe_files
 from autograder.nbgrader_ext.canonical import canonical_cells
 from autograder.sandbox import jail
 
@@ -39,6 +40,7 @@ def course_directory(root):
         cfg = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
     except Exception as e:  # the instructor's config file: say which error, no traceback dump
         raise UsageError(f"{root}/nbgrader_config.py failed: {type(e).__name__}: {e}") from None
+    safe_files.install()  # sec: timestamp.txt read as a small regular file only
     cd = CourseDirectory(config=cfg)
     cd.root = root
     return cd

@@ -5,11 +5,13 @@ cells, runs it in the sandbox, removes hidden tests, and returns a JSON-able res
 ``{"student", "key", "status": "graded"|"error", "reason", "notebooks": {name: {...}}}``.
 """
 
+import os
 from pathlib import Path
 
 import nbformat
 
-from autograder.nbgrader_ext.exporter import read_submission, unreadable_notebook
+from autograder import intake
+from autograder.nbgrader_ext.exporter import unreadable_notebook
 from autograder.nbgrader_ext.hide_tests import strip_hidden
 from autograder.sandbox import verdict
 from autograder.sandbox.restore import restore
@@ -42,7 +44,7 @@ def grade_student(student, sub_dir, canonical, key, limits=None):
     for name, canon in canonical.items():
         path = sub_dir / f"{name}.ipynb"
         reason = None
-        if not path.exists():
+        if not os.path.lexists(path):  # sec: a link is refused by intake, not "missing"
             others = [f for f in found if f[:-6] not in canonical]
             reason = (
                 f"notebook renamed: found {', '.join(others)}, expected {name}.ipynb"
@@ -51,7 +53,7 @@ def grade_student(student, sub_dir, canonical, key, limits=None):
             )
             nb = None
         else:
-            nb, reason = read_submission(path.read_bytes())
+            nb, reason = intake.load_submission(path, limits)  # sec: regular file, capped
         restored, fixes = restore(nb if nb is not None else unreadable_notebook(reason), canon)
         notes += [f"{name}: {f}" for f in fixes if nb is not None]
         entry = {"died_at": None, "died": None, "weak": None}

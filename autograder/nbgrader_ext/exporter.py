@@ -41,9 +41,9 @@ def unreadable_notebook(reason):
 
 class TolerantNotebookExporter(NotebookExporter):
     def from_filename(self, filename, resources=None, **kw):
-        with open(filename, "rb") as f:
-            raw = f.read()
-        nb, reason = read_submission(raw)
+        from autograder import intake  # sec: regular files only, size/cell caps, metadata types
+
+        nb, reason = intake.load_submission(filename)
         if nb is None:
             self.log.error("%s: %s; graded as empty", filename, reason)
             nb = unreadable_notebook(reason)
@@ -51,6 +51,6 @@ class TolerantNotebookExporter(NotebookExporter):
         path, base = os.path.split(filename)
         resources["metadata"]["name"] = os.path.splitext(base)[0]
         resources["metadata"]["path"] = path
-        mtime = datetime.datetime.fromtimestamp(os.path.getmtime(filename))
+        mtime = datetime.datetime.fromtimestamp(os.lstat(filename).st_mtime)  # sec: lstat
         resources["metadata"]["modified_date"] = mtime.strftime("%B %d, %Y")
         return self.from_notebook_node(nb, resources=resources, **kw)

@@ -29,6 +29,23 @@ class Limits:
     # they are not run while grading: the demos there (training runs, timing, plots) would
     # cost seconds per notebook. AUTOGRADER_RUN_TRAILING=1 runs them like stock nbgrader.
     run_trailing: bool = False
+    # --- issue 11 (sec): intake, wire and reference-proxy bounds -------------------------
+    notebook_bytes: int = 32 * 1024 * 1024  # largest submitted notebook file read
+    notebook_cells: int = 2_000  # most cells in a submitted notebook (real ones have < 100)
+    extra_file_bytes: int = 1024 * 1024  # largest extra submitted file copied to autograded/
+    extra_files: int = 50  # most extra files copied per submission
+    cell_frames: int = 20_000  # most messages the sandbox may send during one cell
+    cell_received_bytes: int = 256 * 1024 * 1024  # most bytes received during one cell
+    notebook_received_bytes: int = 1024 * 1024 * 1024  # ... and during the whole notebook
+    collected_bytes: int = 16 * 1024 * 1024  # largest outputs frame of one graded name kept
+    output_items: int = 200  # most outputs kept per cell (every type, streams and errors too)
+    proxy_elements: int = 2_048  # most numbers in one reference-proxy request (honest: < 500)
+    proxy_int: int = 1 << 16  # largest integer (in magnitude) in a proxy request
+    proxy_calls: int = 20_000  # most reference-proxy calls per cell
+    proxy_seconds: float = 30.0  # most grader seconds spent in reference calls per cell
+    proxy_objects: int = 10_000  # most opaque objects the grader keeps for one notebook
+    uid_first: int = 1_900_000_000  # sandboxes run as fresh uids from this range (as root)
+    uid_count: int = 1 << 20
 
     @classmethod
     def from_env(cls, **overrides):
