@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import intake
+from autograder import intake, sanitize
 from autograder.nbgrader_ext.exporter import unreadable_notebook
 from autograder.nbgrader_ext.hide_tests import strip_hidden
 from autograder.sandbox import verdict
@@ -33,6 +33,7 @@ def _finish(nb):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = strip_hidden(cell.source)
+    sanitize.notebook(nb)  # sec: nothing a student wrote runs in formgrader or feedback
     return nbformat.writes(nb)
 
 
