@@ -72,7 +72,7 @@ def take(first, count):
 
 
 def processes(uid):
-    """Pids whose real, effective or saved uid is ``uid`` (read from ``/proc``)."""
+    """Live pids whose real, effective or saved uid is ``uid`` (read from ``/proc``)."""
     out = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -80,6 +80,8 @@ def processes(uid):
         try:
             with open(f"/proc/{name}/status", "rb") as f:
                 for line in f:
+                    if line.startswith(b"State:") and b"Z" in line.split()[1:2]:
+                        break  # a zombie holds nothing; its parent reaps it
                     if line.startswith(b"Uid:"):
                         if str(uid).encode() in line.split()[1:4]:
                             out.append(int(name))
