@@ -95,6 +95,7 @@ def test_uids_are_unique_across_concurrent_graders(tmp_path):
         "import json, sys\nfrom autograder.sandbox import uids\n"
         "leases = [uids.take(1_900_000_000, 1 << 20) for _ in range(40)]\n"
         "print(json.dumps([l.uid for l in leases]))\nsys.stdout.flush()\nsys.stdin.read()\n"
+        "for l in leases:\n    uids.give(l)\n"
     )
     procs = [
         subprocess.Popen(

@@ -27,6 +27,7 @@ _DIRS = ("/run/autograder-uids", os.path.join(tempfile.gettempdir(), "autograder
 class Lease:
     uid: int  # 0: not root, the sandbox runs as the grader's own user
     fd: int | None = None
+    path: str | None = None  # the lock file, removed when the lease ends
 
 
 def lock_dir():
@@ -61,13 +62,16 @@ def take(first, count):
     d = lock_dir()
     for _ in range(256):
         uid = first + _advance(d, count) % count
-        fd = os.open(os.path.join(d, str(uid)), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        path = os.path.join(d, str(uid))
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue
-        return Lease(uid, fd)
+            held, now = os.fstat(fd), os.stat(path)  # unlinked by its last holder meanwhile?
+            if (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino):
+                return Lease(uid, fd, path)
+        except (BlockingIOError, FileNotFoundError):
+            pass
+        os.close(fd)
     raise RuntimeError("no free sandbox uid (256 tried)")
 
 
@@ -92,8 +96,13 @@ def processes(uid):
 
 
 def kill_all(uid, tries=20):
-    """Kill every process of ``uid``; ``True`` when none is left."""
+    """Kill every process of ``uid``; ``True`` when none is left. ``kill -KILL -1`` run as
+    ``uid`` reaches all of them at once (a fork bomb cannot outrun it), only when the scan
+    of ``/proc`` finds any (usually none: the sandbox's PID namespace died with it)."""
     for i in range(tries):
+        left = processes(uid)
+        if not left:
+            return True
         try:
             subprocess.run(
                 ["kill", "-KILL", "-1"], user=uid, group=uid, extra_groups=[],
@@ -101,9 +110,6 @@ def kill_all(uid, tries=20):
             )  # fmt: skip
         except (OSError, subprocess.SubprocessError):
             pass
-        left = processes(uid)
-        if not left:
-            return True
         for pid in left:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -121,5 +127,9 @@ def give(lease):
         kill_all(lease.uid)
     finally:
         if lease.fd is not None:
+            try:
+                os.unlink(lease.path)  # still locked: a taker checks the inode it locked
+            except OSError:
+                pass
             os.close(lease.fd)
             lease.fd = None
