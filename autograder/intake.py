@@ -13,6 +13,9 @@ reason (:class:`Refused`) that becomes the student's error, never the bytes behi
 ``nbgrader`` metadata, cells that are not objects) into ordinary cells, with a note.
 Extra files are copied by :func:`copy_extras` only when regular, small and not active
 content a browser would run when formgrader serves them from the Jupyter origin.
+
+(Longer than most modules: every read of a student's folder, for both graders, lives
+here so that no other module opens a submitted file.)
 """
 
 import errno

@@ -5,6 +5,9 @@ waits for its ``done`` message while answering the runner's reference-function c
 (only the names in ``allowed``) and recording ``collected`` outputs. It never raises for
 anything the student did: a hang, a crash, a kill, a flood or a garbled message ends the
 session and comes back as :attr:`CellRun.died` (a reason a student can read).
+
+(Longer than most modules: the whole grader side of the protocol, with its deadlines and
+caps, is kept in one place so that every frame is handled by the same loop.)
 """
 
 import os
