@@ -6,18 +6,30 @@ expects in a student's folder. Neither raises for anything in the submission: an
 unreadable, missing or renamed notebook scores 0 with the reason in every test cell.
 """
 
+import os
 import time
 from pathlib import Path
 
+import nbformat
 from nbformat import from_dict
 
+from autograder import intake, sanitize
 from autograder.notebook import verdict
 from autograder.notebook.cells import grade_id, is_grade_cell, points
 from autograder.notebook.hidden import DEFAULT
-from autograder.notebook.read import read_submission, unreadable_notebook
+from autograder.notebook.read import unreadable_notebook
 from autograder.notebook.restore import restore
 from autograder.notebook.run import run_restored
 from autograder.results import CellResult, NotebookResult, SubmissionResult
+
+
+def published(nb, hidden):
+    """What ``autograded/`` and the feedback receive of a graded ``nb``: nbformat JSON without
+    the hidden tests, and sanitised (:mod:`autograder.sanitize`: nothing a student wrote runs
+    in formgrader or the feedback page); ``nb`` itself is left as it is."""
+    copy = nbformat.reads(hidden.stripped_json(nb), as_version=4)
+    sanitize.notebook(copy)
+    return nbformat.writes(copy)
 
 
 def _zeroed(name, reason, canonical, hidden):
@@ -31,7 +43,7 @@ def _zeroed(name, reason, canonical, hidden):
             result.cells.append(
                 CellResult(grade_id(cell), points(cell), False, message, "unreadable")
             )
-    result.notebook = hidden.stripped_json(nb)
+    result.notebook = published(nb, hidden)
     return result
 
 
@@ -49,16 +61,17 @@ def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=D
     t0 = time.monotonic()
     nb, notes = submission, []
     if isinstance(submission, (bytes, bytearray)):
-        nb, reason = read_submission(bytes(submission))
+        nb, reason, notes = intake.parse_submission(bytes(submission), limits)
         if nb is None:
             result = _zeroed(name, reason, canonical or [], hidden)
             result.seconds = round(time.monotonic() - t0, 4)
             return result
     if canonical is not None:
-        nb, notes = restore(nb, canonical)
+        nb, repaired = restore(nb, canonical)
+        notes = [*notes, *repaired]
     result = run_restored(nb, limits, name, hidden)
     result.notes = list(notes)
-    result.notebook = hidden.stripped_json(nb)
+    result.notebook = published(nb, hidden)
     result.seconds = round(time.monotonic() - t0, 4)
     return result
 
@@ -83,8 +96,13 @@ def grade_submission(student, assignment, folder, canonical, key="", limits=None
     found = sorted(p.name for p in folder.glob("*.ipynb"))
     for name, canon in canonical.items():
         path = folder / f"{name}.ipynb"
-        if path.exists():
-            nb = grade_notebook(path.read_bytes(), canon, limits, name=name, hidden=hidden)
+        if os.path.lexists(path):  # a link is refused by the intake, not "missing"
+            parsed, reason, notes = intake.load_submission(path, limits)
+            if parsed is None:
+                nb = _zeroed(name, reason, canon, hidden)
+            else:
+                nb = grade_notebook(parsed, canon, limits, name=name, hidden=hidden)
+                nb.notes = [*notes, *nb.notes]
         else:
             nb = _zeroed(name, _missing(name, found, canonical), canon, hidden)
         out.notebooks.append(nb)
