@@ -95,6 +95,22 @@ class KernelDeath:
 
 
 @dataclass
+class CellStop:
+    """The runner interrupted 1-based cell ``cell`` at its CPU or wall-clock limit, as stock
+    nbgrader interrupts a kernel: an error in that cell, the sandbox lived on."""
+
+    cell: int
+    reason: str
+
+    def to_json(self):
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d):
+        return cls(**d)
+
+
+@dataclass
 class NotebookResult:
     """One notebook of a submission.
 
@@ -102,11 +118,15 @@ class NotebookResult:
     removed), what ``autograded/`` receives; ``unreadable`` the reason a file could not be
     read (every cell then scores 0); ``notes`` the structure repairs made while restoring it;
     ``cell_seconds`` the cells' own run time in the sandbox, ``seconds`` the wall time.
+    ``deaths`` lists every sandbox that died (a fresh one then ran the cells the remaining
+    test cells need), ``stopped`` the cells interrupted at a limit; ``cells_skipped``
+    counts the code cells not run (no test cell needs them, or after the last one).
     """
 
     name: str
     cells: list[CellResult] = field(default_factory=list)
     deaths: list[KernelDeath] = field(default_factory=list)
+    stopped: list[CellStop] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unreadable: str | None = None
     weak_sandbox: str | None = None
@@ -137,6 +157,7 @@ class NotebookResult:
         d = asdict(self)
         d["cells"] = [c.to_json() for c in self.cells]
         d["deaths"] = [k.to_json() for k in self.deaths]
+        d["stopped"] = [k.to_json() for k in self.stopped]
         return d
 
     @classmethod
@@ -144,6 +165,7 @@ class NotebookResult:
         d = dict(d)
         d["cells"] = [CellResult.from_json(c) for c in d.get("cells", [])]
         d["deaths"] = [KernelDeath.from_json(k) for k in d.get("deaths", [])]
+        d["stopped"] = [CellStop.from_json(k) for k in d.get("stopped", [])]
         return cls(**d)
 
 

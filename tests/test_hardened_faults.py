@@ -64,14 +64,21 @@ def _cells(graded, student):
     return json.loads(path.read_text())["cells"]
 
 
-def test_feedback_says_where_the_kernel_died(graded):
-    cells = _cells(graded, "os_exit")
-    died = [
+def _died_in(cells):
+    return [
         i for i, c in enumerate(cells, 1) if "kernel died at cell" in json.dumps(c.get("outputs"))
     ]
-    assert died, "no 'kernel died' message"
-    text = json.dumps(cells)
-    assert "not run: kernel died at cell" in text
+
+
+def test_feedback_says_where_the_kernel_died(graded):
+    cells = _cells(graded, "os_exit")  # a crash no test cell needs: a fresh sandbox, full marks
+    assert len(_died_in(cells)) == 1, "the dead cell says so, and no test cell"
+    tests = [c for c in cells if c["metadata"].get("nbgrader", {}).get("grade")]
+    assert tests and not any(o["output_type"] == "error" for c in tests for o in c["outputs"])
+    cells = _cells(graded, "os_exit_in_answer")  # the tests that need the dead answer cell
+    died = [c for c in cells if "not run: kernel died at cell" in json.dumps(c.get("outputs"))]
+    ids = [c["metadata"]["nbgrader"]["grade_id"] for c in died]
+    assert ids == ["test_log_softmax", "test_softmax_loss_vectorized"]
 
 
 def test_output_floods_are_capped_in_every_output_type(graded):

@@ -29,8 +29,14 @@ STUDENTS = {
         ),
         8,
     ),
-    "os_exit": (
+    "os_exit": (  # issue 13: no test cell needs the dead cell; a fresh sandbox grades them
         lambda r: course.submission(r, edit=faults.after_first_test("import os\nos._exit(1)")),
+        8,
+    ),
+    "os_exit_in_answer": (  # ... but those that need the dead answer cell score 0
+        lambda r: course.submission(
+            r, edit=faults.in_answer("log_softmax", "import os\nos._exit(1)")
+        ),
         2,
     ),
     "rel_error": (

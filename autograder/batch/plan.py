@@ -16,6 +16,7 @@ from nbgrader.api import MissingEntry
 from autograder import store
 from autograder.batch import journal
 from autograder.batch.coursedir import UsageError
+from autograder.notebook import costs
 from autograder.notebook.canonical import canonical_cells
 from autograder.results import SubmissionResult
 
@@ -37,6 +38,7 @@ class Plan:
     todo: dict[str, Todo] = field(default_factory=dict)
     ready: dict[str, SubmissionResult] = field(default_factory=dict)
     skipped: dict[str, SubmissionResult] = field(default_factory=dict)
+    costs: dict = field(default_factory=dict)  # {notebook name: ReferenceCosts}
 
 
 def _canonical(course, gb, assignment):
@@ -59,8 +61,11 @@ def _digest(canonical):
     return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
 
 
-def make_plan(course, gb, assignment, force=False):
-    """The :class:`Plan` of ``assignment`` (``force``: grade every student again)."""
+def make_plan(course, gb, assignment, force=False, limits=None):
+    """The :class:`Plan` of ``assignment`` (``force``: grade every student again).
+
+    With ``limits``, the reference solution's per-cell CPU costs (:mod:`..notebook.costs`)
+    are measured when not cached yet (only when some student is to be graded)."""
     canonical = _canonical(course, gb, assignment)
     digest = _digest(canonical)
     plan = Plan(assignment, journal.state_dir(course.root, assignment), canonical, [])
@@ -77,4 +82,10 @@ def make_plan(course, gb, assignment, force=False):
             plan.ready[s] = stored
         else:
             plan.todo[s] = Todo(course.submitted(s, assignment), key)
+    if limits is not None and plan.todo:
+        for name in canonical:
+            src = course.source(assignment, name)
+            cost = costs.for_source(src, plan.state_dir, limits, course.hidden, digest)
+            if cost is not None:
+                plan.costs[name] = cost
     return plan

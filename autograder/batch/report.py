@@ -32,6 +32,7 @@ class Row:
         details = []
         for nb in result.notebooks:
             details += [f"{nb.name}: kernel died at cell {d.cell} ({d.reason})" for d in nb.deaths]
+            details += [f"{nb.name}: cell {d.cell} stopped ({d.reason})" for d in nb.stopped]
             details += [f"{nb.name}: repaired: {note}" for note in nb.notes]
         detail = result.reason or "" if result.status == "error" else "; ".join(details)
         status = result.status + (" (unchanged, skipped)" if skipped else "")

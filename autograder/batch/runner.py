@@ -8,9 +8,12 @@ assignment idles a worker at the end of each one). One student's notebook never 
 the batch: anything unexpected becomes that student's ``error`` row.
 """
 
+import contextlib
+import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
 
 from autograder.batch import commit, worker
 from autograder.batch.coursedir import open_course
@@ -36,8 +39,13 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None, ov
     if weak and log:
         log(f"WARNING: {weak}")
     gb = Gradebook(course.cd.db_url, course.cd.course_id)
+    stack = contextlib.ExitStack()
     try:
-        plans = {a: make_plan(course, gb, a, force) for a in assignments}
+        # nbgrader's own autoflush warnings, ignored as in its CLI; installed before the
+        # workers start, so their own warning filters (saved and restored) keep it
+        stack.enter_context(warnings.catch_warnings())
+        warnings.filterwarnings("ignore", category=SAWarning)
+        plans = {a: make_plan(course, gb, a, force, limits) for a in assignments}
         rows = {a: {} for a in assignments}
         progress = Progress(sum(len(p.students) for p in plans.values()))
         for a, plan in plans.items():
@@ -56,6 +64,7 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None, ov
                 rows[a][s] = Row.of(result, failure=commit.commit(gb, course, plans[a], result))
                 progress.step(s if len(assignments) == 1 else f"{a}/{s}")
     finally:
+        stack.close()
         gb.close()
     out = {a: [rows[a][s] for s in plans[a].students] for a in assignments}
     errors = any(r.status.startswith("error") for rs in out.values() for r in rs)

@@ -26,6 +26,7 @@ def grade(course, plan, student, limits):
             key=todo.key,
             limits=limits,
             hidden=course.hidden,
+            costs=plan.costs,
         )
     except Exception as e:  # a grader failure on one student: that student's error row
         reason = f"grader failure: {type(e).__name__}: {e}"

@@ -6,10 +6,13 @@ Replaces nbgrader's ``Execute``: the outputs it writes make nbgrader's own
 Limits come from ``c.Limits`` in ``nbgrader_config.py`` (and ``AUTOGRADER_*`` overrides).
 """
 
+from pathlib import Path
+
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import store
 from autograder.nbgrader_ext import utils
+from autograder.notebook import costs
 from autograder.notebook.grade import grade_notebook
 from autograder.sandbox.limits import Limits
 
@@ -20,7 +23,9 @@ class HardenedExecute(NbGraderPreprocessor):
         handover = dict(nb.metadata.pop(utils.HANDOVER, None) or {})
         limits = Limits.load(self.config)
         hidden = utils.hidden_tests(self.config)
-        result = grade_notebook(nb, None, limits, name=info.get("notebook", ""), hidden=hidden)
+        cost = self._costs(info, limits, hidden)
+        name = info.get("notebook", "")
+        result = grade_notebook(nb, None, limits, name=name, hidden=hidden, costs=cost)
         result.notes = [str(n) for n in handover.get("notes") or []]
         result.unreadable = handover.get("unreadable")
         who = utils.who(resources)
@@ -34,3 +39,12 @@ class HardenedExecute(NbGraderPreprocessor):
             store.save_notebook(cd.root, info["student"], info["assignment"], result)
         resources["autograder"] = result
         return nb, resources
+
+    def _costs(self, info, limits, hidden):
+        """The reference run's per-cell CPU costs (cached with the batch's, same folder)."""
+        cd = utils.coursedir(self)
+        src = utils.source_path(self, info.get("assignment"), info.get("notebook"))
+        if cd is None or src is None or not info.get("assignment"):
+            return None
+        state = Path(cd.root) / ".autograder" / info["assignment"]
+        return costs.for_source(src, state, limits, hidden)

@@ -47,7 +47,7 @@ def _zeroed(name, reason, canonical, hidden):
     return result
 
 
-def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=DEFAULT):
+def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=DEFAULT, costs=None):
     """Grade one submitted notebook; return its :class:`~autograder.results.NotebookResult`.
 
     submission : bytes of the submitted file, or a parsed notebook. A notebook given with
@@ -57,6 +57,8 @@ def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=D
     limits : :class:`~autograder.sandbox.limits.Limits` (default: configuration + environment).
     hidden : :class:`~autograder.notebook.hidden.HiddenTests`, the course's delimiters;
         ``.notebook`` of the result is the graded notebook without them.
+    costs : :class:`~autograder.notebook.costs.ReferenceCosts` of the source notebook (the
+        cells' CPU bounds), or ``None`` (wall-clock bounds only).
     """
     t0 = time.monotonic()
     nb, notes = submission, []
@@ -69,7 +71,7 @@ def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=D
     if canonical is not None:
         nb, repaired = restore(nb, canonical)
         notes = [*notes, *repaired]
-    result = run_restored(nb, limits, name, hidden)
+    result = run_restored(nb, limits, name, hidden, costs)
     result.notes = list(notes)
     result.notebook = published(nb, hidden)
     result.seconds = round(time.monotonic() - t0, 4)
@@ -83,10 +85,13 @@ def _missing(name, found, expected):
     return f"{name}.ipynb was not submitted"
 
 
-def grade_submission(student, assignment, folder, canonical, key="", limits=None, hidden=DEFAULT):
+def grade_submission(
+    student, assignment, folder, canonical, key="", limits=None, hidden=DEFAULT, costs=None
+):
     """Grade every notebook of ``assignment`` in a student's submission ``folder``.
 
     canonical : ``{notebook name: [CanonicalCell]}``, the notebooks the assignment expects.
+    costs : ``{notebook name: ReferenceCosts}`` (the cells' CPU bounds), or ``None``.
     Returns a :class:`~autograder.results.SubmissionResult`; its status is ``"error"``
     (with the reason) when a notebook is missing, renamed or unreadable.
     """
@@ -101,7 +106,8 @@ def grade_submission(student, assignment, folder, canonical, key="", limits=None
             if parsed is None:
                 nb = _zeroed(name, reason, canon, hidden)
             else:
-                nb = grade_notebook(parsed, canon, limits, name=name, hidden=hidden)
+                cost = (costs or {}).get(name)
+                nb = grade_notebook(parsed, canon, limits, name=name, hidden=hidden, costs=cost)
                 nb.notes = [*notes, *nb.notes]
         else:
             nb = _zeroed(name, _missing(name, found, canonical), canon, hidden)

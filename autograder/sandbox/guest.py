@@ -12,8 +12,10 @@ student code: the grader treats every message from here as a claim to check.
 import ast
 import os
 import resource
+import signal
 import struct
 import sys
+import time
 
 
 def _drop_privileges(uid):
@@ -96,6 +98,44 @@ def _channel(cmd_fd, msg_fd):
     return send, recv
 
 
+class CellTimeout(BaseException):  # noqa: N818  (what the student reads in the cell)
+    """A cell ran past its CPU or wall-clock limit (not an ``Exception``: student code
+    catching ``Exception`` does not swallow it)."""
+
+
+class Limiter:
+    """Interrupts the running cell at its CPU (``ITIMER_PROF``) or wall-clock
+    (``ITIMER_REAL``) limit, as stock nbgrader interrupts a kernel; repeats every half
+    second while the cell goes on. The grader ends the session when that does not work."""
+
+    def __init__(self):
+        self.armed, self.why = False, None
+        signal.signal(signal.SIGPROF, self._fire)
+        signal.signal(signal.SIGALRM, self._fire)
+
+    def _fire(self, signum, frame):
+        if not self.armed:
+            return
+        if signum == signal.SIGPROF:
+            self.why = f"cell used more than {self.cpu:.3g} s of CPU time (infinite loop?)"
+        else:
+            self.why = f"cell ran longer than {self.wall:.3g} s (waiting forever?)"
+        raise CellTimeout(self.why)
+
+    def arm(self, cpu, wall):
+        self.cpu, self.wall, self.why = cpu, wall, None
+        self.armed = True
+        if cpu:
+            signal.setitimer(signal.ITIMER_PROF, max(cpu, 0.01), 0.5)
+        if wall:
+            signal.setitimer(signal.ITIMER_REAL, max(wall, 0.01), 0.5)
+
+    def disarm(self):
+        self.armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def run_cell(src, number, ns, cell, count):
     """Execute one cell like IPython: the last expression's value is displayed."""
     import linecache
@@ -154,6 +194,7 @@ def main():
     )
     sys.stdout = guest_io.CappedStream("stdout", lambda: state["cell"])
     sys.stderr = guest_io.CappedStream("stderr", lambda: state["cell"])
+    limiter = Limiter()
     send({"t": "ready"})
     count = 0
     while True:
@@ -162,15 +203,23 @@ def main():
             break
         count += 1
         cell = state["cell"] = guest_io.CellOutputs(limits)
-        error = None
+        error, t0 = None, time.process_time()
         try:
-            run_cell(msg["src"], msg["n"], ns, cell, count)
+            try:
+                limiter.arm(msg.get("cpu"), msg.get("wall"))
+                run_cell(msg["src"], msg["n"], ns, cell, count)
+            finally:
+                limiter.armed = False  # a late signal no longer raises
         except BaseException as e:  # noqa: BLE001  (SystemExit and friends end the cell, not us)
             error = cell.error(e)
+        limiter.disarm()
         if limits["figures"]:
             guest_io.capture_figures(cell)
         state["cell"] = None
-        send({"t": "done", "n": msg["n"], "outputs": cell.items, "error": error})
+        total = time.process_time()
+        done = {"t": "done", "n": msg["n"], "outputs": cell.items, "error": error}
+        done.update(cpu=total - t0, total=total, stopped=limiter.why)
+        send(done)
     # Leave at once: nothing is left to send, the sandbox is thrown away, and a normal
     # interpreter shutdown (finalizing numpy, matplotlib, the student's objects and atexit
     # hooks) costs about half a second per notebook.

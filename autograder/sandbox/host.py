@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from autograder.sandbox import jail, proxy, wire
+from autograder.sandbox import jail, proxy, uids, wire
 from autograder.sandbox.limits import Limits
 
 _SIGNALS = {
@@ -37,11 +37,23 @@ _SIGNALS = {
 
 @dataclass
 class CellRun:
+    """One cell's run. ``cpu``: the runner's own CPU seconds (reported by the sandbox:
+    trusted only for the reference solution's runs); ``stopped``: why the runner
+    interrupted the cell at its CPU or wall-clock limit (the session lives on);
+    ``hostile``: the session died because the grading channel was misused."""
+
     outputs: list = field(default_factory=list)
     error: tuple | None = None
     collected: list = field(default_factory=list)
     died: str | None = None
     seconds: float = 0.0
+    cpu: float = 0.0
+    stopped: str | None = None
+    hostile: bool = False
+
+
+GRACE = 2.0  # seconds past a cell's limits before the grader ends the session itself
+MESSAGES = ("ready", "done", "collected", "ref")  # what the runner sends; anything else: misuse
 
 
 class _Inbox:
@@ -138,6 +150,9 @@ class Session:
         self.stage = stage or jail.staging_dir()
         self.proc = None
         self.dead = None
+        self.hostile = False
+        self.cpu_total = 0.0  # the runner's CPU seconds so far, as it last reported them
+        self.deadline = None  # the notebook's wall-clock budget (monotonic), set by the caller
         self.raw = []
         self.opaque = {}
         self.received = 0
@@ -197,14 +212,14 @@ class Session:
                 ready = []
             if not ready:
                 if left <= 0:
-                    self._die("the notebook's process stopped reading (timed out)")
+                    self._die("the notebook's process stopped reading (timed out)", hostile=True)
                 continue
             try:
                 view = view[os.write(self.cmd_w, view) :]
             except BlockingIOError:
                 continue
             except OSError:
-                self._die("the notebook's process stopped reading")
+                self._die("the notebook's process stopped reading", hostile=True)
 
     def _next(self, timeout):
         """``(kind, message, size)``; kind is msg, bad, eof or timeout."""
@@ -227,10 +242,16 @@ class Session:
         self.opaque[token] = obj
         return token
 
-    def run_cell(self, number, src, allowed=(), names=None):
+    def run_cell(self, number, src, allowed=(), names=None, cpu=None):
         """Run one cell. ``names``: the graded names of its restored source, in order (the
         reference calls allowed are the running one's swap names); ``allowed``: a fixed set
-        of reference names instead (when ``names`` is not given)."""
+        of reference names instead (when ``names`` is not given).
+
+        The runner interrupts the cell (an error in it, as stock nbgrader's interrupt) when
+        it has used ``cpu`` CPU seconds (``None``: no CPU bound) or run ``cell_timeout``
+        wall seconds (less when the notebook's budget ends sooner); when it does not, the
+        grader ends the session :data:`GRACE` seconds later (or at 1.5x ``cpu``).
+        """
         run = CellRun()
         if self.dead:
             run.died = self.dead
@@ -238,37 +259,56 @@ class Session:
         lim = self.limits
         cell = proxy.CellProxy(names or [], lim, fixed=None if names is not None else allowed)
         t0 = time.monotonic()
-        deadline = min(t0 + lim.cell_timeout, self.started + lim.total_timeout)
-        self._send({"t": "cell", "n": number, "src": src}, deadline)
+        budget = self.deadline if self.deadline is not None else self.started + lim.total_timeout
+        wall = max(min(lim.cell_timeout, budget - t0), 0.0)
+        deadline = min(t0 + wall + GRACE, budget + GRACE)
+        self._send({"t": "cell", "n": number, "src": src, "cpu": cpu, "wall": wall}, deadline)
         frames, start_bytes, kept = 0, self.received, {}
+        watch = _CpuWatch(self.lease.uid, cpu, t0, self.cpu_total)
         while self.dead is None:
-            if time.monotonic() >= deadline:
-                self._die(f"timed out after {lim.cell_timeout:g} s (infinite loop?)")
+            now = time.monotonic()
+            if now >= deadline:
+                self._die(f"timed out after {wall:g} s (infinite loop?)")
                 break
-            kind, msg, size = self._next(deadline - time.monotonic())
+            if watch.over(now):
+                self._die(f"CPU time limit exceeded ({cpu:.3g} s; infinite loop?)")
+                break
+            kind, msg, size = self._next(min(deadline - now, watch.poll))
             if kind == "timeout":
                 continue
             if kind in ("eof", "bad"):
-                self._die(self._exit_reason() if kind == "eof" else f"protocol violation: {msg}")
+                if kind == "eof":
+                    self._die(self._exit_reason())
+                else:
+                    self._die(f"protocol violation: {msg}", hostile=True)
                 break
             frames += 1
             if frames > lim.cell_frames:
-                self._die(f"protocol violation: more than {lim.cell_frames} messages in one cell")
+                self._die(
+                    f"protocol violation: more than {lim.cell_frames} messages in one cell",
+                    hostile=True,
+                )
             elif self.received - start_bytes > lim.cell_received_bytes:
-                self._die("protocol violation: sent too much data in one cell")
+                self._die("protocol violation: sent too much data in one cell", hostile=True)
             elif self.received > lim.notebook_received_bytes:
-                self._die("protocol violation: sent too much data for one notebook")
+                self._die("protocol violation: sent too much data for one notebook", hostile=True)
+            elif msg.get("t") not in MESSAGES:
+                self._die("protocol violation: a message the runner never sends", hostile=True)
             elif msg.get("t") == "done" and msg.get("n") == number:
                 run.outputs = cap_outputs(msg.get("outputs"), lim)
                 err = msg.get("error")
                 run.error = tuple(str(x) for x in err[:2]) if type(err) in (list, tuple) else None
+                if type(msg.get("cpu")) is float and type(msg.get("total")) is float:
+                    run.cpu, self.cpu_total = max(msg["cpu"], 0.0), max(msg["total"], 0.0)
+                if type(msg.get("stopped")) is str:
+                    run.stopped = msg["stopped"][:200]
                 break
             elif msg.get("t") == "collected":
                 self._keep_collected(msg, size, cell, kept)
             elif msg.get("t") == "ref":
                 self._serve_ref(msg, cell, deadline)
         run.collected = list(kept.values())
-        run.died = self.dead
+        run.died, run.hostile = self.dead, self.hostile
         run.seconds = time.monotonic() - t0
         return run
 
@@ -333,9 +373,11 @@ class Session:
             return "a forbidden system call"
         return f"the process exited (code {rc})"
 
-    def _die(self, reason):
+    def _die(self, reason, hostile=False):
+        """End the session; ``hostile``: the runner misused the grading channel (a broken or
+        replaced runner: no fresh sandbox is started for the rest of the notebook)."""
         if self.dead is None:
-            self.dead = reason
+            self.dead, self.hostile = reason, hostile
         self._kill()
 
     def _kill(self):
@@ -373,6 +415,38 @@ class Session:
 
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.proc = None
+
+
+class _CpuWatch:
+    """The sandbox's CPU seconds in this cell (every process of its uid, read from
+    ``/proc``, less what the runner reported at the end of the previous cell), read only
+    once the cell has run as long in wall time as its bound (one process: CPU <= wall)."""
+
+    def __init__(self, uid, cpu, t0, before):
+        self.uid, self.t0, self.before = uid, t0, before
+        self.limit = None if cpu is None or not uid else 1.5 * cpu + 1.0
+        self.poll = 3600.0 if self.limit is None else 0.25
+
+    def over(self, now):
+        if self.limit is None or now - self.t0 < self.limit:
+            return False
+        used = _cpu_seconds(self.uid)
+        return used - min(self.before, used) > self.limit
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(uid):
+    total = 0
+    for pid in uids.processes(uid):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / _TICK
 
 
 def cap_outputs(outputs, limits):

@@ -32,6 +32,23 @@ class Limits(Configurable):
         help="also run the code cells after the last test cell (they cannot change a score; "
         "their demos cost seconds per notebook)",
     ).tag(config=True)
+    # issue 13: run only what a score depends on, find hangs fast, start warm
+    run_unneeded = Bool(
+        False,
+        help="also run the code cells no graded cell needs (found statically: they cannot "
+        "change a score)",
+    ).tag(config=True)
+    cell_cpu_floor = Float(2.0, help="CPU seconds any cell may use").tag(config=True)
+    cell_cpu_factor = Float(
+        50.0,
+        help="a cell may use this many times the CPU time of the reference solution's run of "
+        "the same cell (at least cell_cpu_floor; the wall-clock cell_timeout still applies)",
+    ).tag(config=True)
+    warm_sandbox = Bool(
+        True,
+        help="fork each notebook's sandbox (fresh uid, /tmp, /dev/shm, IPC, seccomp) from a "
+        "pre-started, pre-imported one per worker (root and bubblewrap only)",
+    ).tag(config=True)
     # issue 11: intake, wire and reference-proxy bounds
     notebook_bytes = Int(32 << 20, help="largest submitted notebook file read").tag(config=True)
     notebook_cells = Int(2_000, help="most cells in a submitted notebook").tag(config=True)

@@ -1,0 +1,194 @@
+"""What each code cell of a notebook reads, binds and changes, found statically.
+
+:func:`analyse` scans every cell (:mod:`.scan`) and resolves the results over the whole
+notebook into one :class:`Effects` per cell:
+
+* ``binds`` / ``mods``: global names the cell binds, or whose objects it may change
+  (attribute and subscript writes, in-place operators, method calls, the notebook's own
+  functions called with them, and every name that may alias one of those);
+* ``reads``: global names it reads, also in the bodies of the functions and classes it
+  defines (they run later, when called);
+* ``state``: it may change state outside the notebook's names (``np.abs = ...``,
+  ``sys.path``, the global RNG, files, modules not known to be free of side effects):
+  every later graded cell needs it;
+* ``unknown``: what it does cannot be determined (``exec``/``eval``/``globals()``/
+  ``setattr``/``__import__``, star imports, frames, unknown magics, a cell that does not
+  parse): it counts as reading and binding every name.
+
+A cell that reads a function's name (calls it or passes it on) takes on what that
+function's body may do, transitively through the functions it reads. Everything is an
+over-approximation: what *may* happen counts.
+"""
+
+import ast
+from dataclasses import dataclass, field
+
+from autograder.notebook.scan import Raw, Summary, Visitor, bound_here, is_builtin
+
+
+@dataclass
+class Effects:
+    """One code cell (``number``: 1-based, as in the notebook); ``state`` and ``unknown``
+    hold the reason when set."""
+
+    number: int
+    binds: set = field(default_factory=set)
+    mods: set = field(default_factory=set)
+    reads: set = field(default_factory=set)
+    state: str = ""
+    unknown: str = ""
+
+    @property
+    def defines(self):
+        return self.binds | self.mods
+
+
+def _imports(tree):
+    """``{name: {dotted path}}`` of the module-level imports of ``tree``."""
+    out = {}
+    for node in tree.body if tree else []:
+        for n in ast.walk(node):
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+            if isinstance(n, ast.Import):
+                for a in n.names:
+                    name = a.asname or a.name.split(".")[0]
+                    out.setdefault(name, set()).add(a.name if a.asname else name)
+            elif isinstance(n, ast.ImportFrom):
+                mod = "." * n.level + (n.module or "")
+                for a in n.names:
+                    if a.name != "*":
+                        out.setdefault(a.asname or a.name, set()).add(f"{mod}.{a.name}")
+    return out
+
+
+def _globals_assigned(tree):
+    """Names functions declare ``global`` (they may bind them when called)."""
+    return {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
+
+
+class _Classes:
+    """Union-find over names that may refer to the same object."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        self.parent[self.find(a)] = self.find(b)
+
+    def members(self):
+        out = {}
+        for x in list(self.parent):
+            out.setdefault(self.find(x), set()).add(x)
+        return {x: out[self.find(x)] for x in self.parent}
+
+
+def _parse(source):
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def analyse(cells):
+    """``[Effects]`` of ``cells``: ``[(number, source as run, extra_reads)]``, in order.
+
+    ``extra_reads``: names the cell reads that its source does not show (a test cell's
+    ``grade("rnn_backward", ...)`` also looks up ``rnn_forward`` in the notebook).
+    """
+    trees = [_parse(src) for _, src, _ in cells]
+    modules, user = {}, set()
+    for tree in trees:
+        if tree is None:
+            continue
+        for name, paths in _imports(tree).items():
+            modules.setdefault(name, set()).update(paths)
+        user |= bound_here(tree.body, imports=False) | _globals_assigned(tree)
+    raws, bodies, classes, returns_of, called = [], {}, _Classes(), [], set()
+    for (_, src, extra), tree in zip(cells, trees, strict=True):
+        raw = Raw()
+        if tree is None:
+            raw.unknown = "it does not parse"
+        else:
+            v = Visitor(raw, modules, user)
+            for node in tree.body:
+                v.statement(node)
+            if tree.body and isinstance(tree.body[-1], ast.Expr) and not src.rstrip().endswith(";"):
+                raw.binds.add("_")  # the runner keeps a trailing expression's value in _
+            for name, s in v.bodies.items():
+                _merge(bodies.setdefault(name, Summary()), s)
+            for name, roots in v.aliases:
+                for r in roots:
+                    classes.union(name, r)
+            returns_of += v.call_aliases
+            called |= v.called
+        raw.reads |= set(extra)
+        raw.now |= set(extra)
+        raws.append(raw)
+    for name, callee in returns_of:
+        for r in bodies.get(callee, Summary()).returns:
+            classes.union(name, r)
+        if name in called and callee in bodies:  # g = decorate(h); g(): runs decorate's code
+            classes.union(name, callee)
+    alias = classes.members()
+    return [
+        _resolve(number, raw, bodies, alias, modules, user)
+        for (number, _, _), raw in zip(cells, raws, strict=True)
+    ]
+
+
+def _merge(into, s):
+    for k in ("reads", "mods", "returns", "methods", "methods_called", "calls"):
+        getattr(into, k).update(getattr(s, k))
+    into.state = into.state or s.state
+    into.unknown = into.unknown or s.unknown
+
+
+def _called(names, methods, bodies, alias):
+    """What calling ``names`` (and methods named ``methods``) may do, transitively."""
+    out, seen = Summary(), set()
+    todo = [m for n in names for m in alias.get(n, {n})]
+    todo += [c for c, s in bodies.items() if s.methods & set(methods)]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        s = bodies.get(name)
+        if s is None:
+            continue
+        _merge(out, s)
+        todo += [m for r in s.reads for m in alias.get(r, {r})]
+        todo += [c for c, b in bodies.items() if b.methods & s.methods_called]
+    return out
+
+
+def _resolve(number, raw, bodies, alias, modules, user):
+    called = _called(raw.now, raw.methods_called, bodies, alias)
+    mods = {m for name in raw.mods | called.mods for m in alias.get(name, {name})}
+    state = raw.state or called.state
+
+    def library(name):
+        return name in modules or is_builtin(name, user)
+
+    moduleish = sorted(m for m in mods if library(m))
+    if moduleish and not state:
+        state = f"may change {moduleish[0]}, which may be a module"
+    for name in sorted(raw.calls | called.calls):
+        if not state and name in user and any(library(m) for m in alias.get(name, ())):
+            state = f"calls {name}, which may be a library function"
+    return Effects(
+        number,
+        binds=set(raw.binds),
+        mods=mods,
+        reads=raw.reads | raw.mods,
+        state=state,
+        unknown=raw.unknown or called.unknown,
+    )
