@@ -32,6 +32,25 @@ def softmax(f):
 
 
 @validated(f=None)
+def logsumexp(f):
+    """``log(sum(exp(f)))`` along the last axis, without overflow: shift by the maximum first.
+
+    Parameters
+    ----------
+    f : (..., C) ndarray
+        Scores; typically ``(N, C)``.
+
+    Returns
+    -------
+    lse : (...) ndarray
+        One value per row (the last axis is summed away): ``m + log(sum(exp(f - m)))``
+        with ``m`` the row maximum, so every ``exp`` is at most 1 and the sum at least 1.
+    """
+    m = np.max(f, axis=-1)
+    return m + np.log(np.sum(np.exp(f - m[..., None]), axis=-1))
+
+
+@validated(f=None)
 def log_softmax(f):
     """Log of the softmax by the log-sum-exp trick: ``f - max(f) - log(sum(exp(f - max(f))))``.
 

@@ -184,3 +184,19 @@ MISTAKES = [
         hint="backprop through log_softmax drops the -s * sum(dlogp) term (dscores = s - 1_y)",
     ),
 ]
+
+# logsumexp (teach, issue 14)
+MISTAKES += [
+    Mistake(
+        id="logsumexp.max_not_added_back",
+        function="logsumexp",
+        patch=[("return m + np.log(", "return np.log(")],
+        hint="the maximum subtracted before exp is not added back: lse = m + log(sum(exp(f - m)))",
+    ),
+    Mistake(
+        id="logsumexp.mean_instead_of_sum",
+        function="logsumexp",
+        patch=[("np.log(np.sum(np.exp(", "np.log(np.mean(np.exp(")],
+        hint="the exponentials are averaged; log-sum-exp sums them (off by log C)",
+    ),
+]
