@@ -13,11 +13,17 @@ configuration names differs::
        update_rule="adam", optim_config={"learning_rate": 5e-3}, batch_size=50)
 """
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .solver import CaptioningSolver
+
+try:  # one BLAS thread: these matrices are small, and extra threads only spin on a busy machine
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+    threadpool_limits = None
 
 
 @dataclass(frozen=True)
@@ -111,17 +117,26 @@ def train_models(
     runs : dict of str -> Run
     """
     runs = {}
-    for label, config in configs.items():
-        model = build(model_class, data, config, seed, hidden_dim, wordvec_dim, dtype)
-        solver = CaptioningSolver(
-            model, data, num_epochs=1, verbose=False, seed=seed, max_norm=config.max_norm,
-            **solver_kwargs,
-        )  # fmt: skip
-        run = Run(label, model)
-        for _ in range(epochs):
-            solver.train()  # one more epoch; the solver keeps its state between calls
-            if evaluate is not None:
-                run.evaluations.append((len(solver.loss_history), float(evaluate(model, data))))
-        run.loss_history, run.grad_norm_history = solver.loss_history, solver.grad_norm_history
-        runs[label] = run
+    with threadpool_limits(1) if threadpool_limits else contextlib.nullcontext():
+        for label, config in configs.items():
+            runs[label] = _train(
+                model_class, data, label, config, epochs, evaluate, seed,
+                (hidden_dim, wordvec_dim, dtype), solver_kwargs,
+            )  # fmt: skip
     return runs
+
+
+def _train(model_class, data, label, config, epochs, evaluate, seed, sizes, solver_kwargs):
+    """One :class:`Run` of :func:`train_models`."""
+    model = build(model_class, data, config, seed, *sizes)
+    solver = CaptioningSolver(
+        model, data, num_epochs=1, verbose=False, seed=seed, max_norm=config.max_norm,
+        **solver_kwargs,
+    )  # fmt: skip
+    run = Run(label, model)
+    for _ in range(epochs):
+        solver.train()  # one more epoch; the solver keeps its state between calls
+        if evaluate is not None:
+            run.evaluations.append((len(solver.loss_history), float(evaluate(model, data))))
+    run.loss_history, run.grad_norm_history = solver.loss_history, solver.grad_norm_history
+    return run
