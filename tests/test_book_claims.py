@@ -249,6 +249,10 @@ def test_rnn_notebook_overfit_uses_cs231n_schedule_and_reaches_its_claims():
     ns = run_cell("rnn", "code-25", CaptioningRNN=solutions.CaptioningRNN)
     history = ns["small_rnn_solver"].loss_history
     assert 25 < history[0] < 35 and history[-1] < 0.1  # "near 30", "below 0.1"
+    data = ns["small_data"]
+    V, counted = len(data["word_to_idx"]), (data["train_captions"][:, 1:] != 0).sum(1).mean()
+    assert V == 30 and 8.5 < counted < 10  # "about nine counted words", "log 30"
+    assert "about nine counted words per caption" in markdown("rnn", "md-24")
 
 
 def test_float64_underflow_threshold():
@@ -323,7 +327,8 @@ def test_clipping_cell_rescues_sgd():
     ns = run_cell("rnn", "code-clip-train", CaptioningRNN=solutions.CaptioningRNN, small_data=small)
     plain, clipped = ns["clip_runs"].values()
     assert plain.loss_history[-1] > plain.loss_history[0] > clipped.loss_history[-1]
-    assert max(plain.grad_norm_history) > 100 * 5.0  # "hundreds or thousands of times"
+    norms = np.array(plain.grad_norm_history)
+    assert norms.max() > 100 * np.median(norms)  # "hundreds or thousands of times longer"
     assert plain.loss_history[0] == clipped.loss_history[0]  # same start: equal settings
 
 
@@ -348,7 +353,7 @@ def test_float32_gradient_check_fails_a_correct_gradient(capsys):
     ns = run_cell("softmax", "code-float32")
     out = capsys.readouterr().out
     worst = dict(re.findall(r"worst relative error in (\w+): (\S+)", out))
-    assert float(worst["float32"]) > 1e-3 and float(worst["float64"]) < 1e-8, worst
+    assert 1e-3 < float(worst["float32"]) < 1e-1 and float(worst["float64"]) < 1e-8, worst
     assert ns["W_check"].dtype == np.float64  # the float32 copy is made inside the cell
 
 
