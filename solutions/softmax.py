@@ -4,7 +4,9 @@ Conventions: ``X (N, D)`` examples in rows, ``W (D, C)`` weights, ``y (N,)``
 integer labels; loss = mean cross-entropy + ``reg * sum(W * W)``. Scores are
 shifted by their row maximum before ``exp``, so scores of 1e3 never overflow,
 and the loss is computed from log-probabilities (log-sum-exp), so a
-probability that underflows to 0 never turns into ``log(0) = -inf``.
+probability that underflows to 0 never turns into ``log(0) = -inf``. (Longer than the
+other modules: the chapter's six graded functions, from ``softmax`` to the two losses, read
+best together.)
 """
 
 import numpy as np
