@@ -31,6 +31,9 @@ def parser():
     g.add_argument("--workers", type=_positive, default=os.cpu_count() or 1)
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
+    from autograder.report.cli import add_parser as add_report  # issue 16: the class report
+
+    add_report(sub)
     return p
 
 
@@ -40,6 +43,10 @@ def main(argv=None):
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
 
+    if args.command == "report":
+        from autograder.report.cli import main as report
+
+        return report(args, log)
     from autograder import batch
 
     try:
