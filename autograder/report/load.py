@@ -81,7 +81,17 @@ def results_dir(root, assignment):
 
 def load_results(root, assignment):
     """``[SubmissionResult]`` stored for ``assignment``, by student (torn or foreign files,
-    and files of an older format, are left out: that student then has no result)."""
+    and files of an older format, are left out: that student then has no result).
+
+    The one place the report reads results: core's :func:`autograder.store.load_results`
+    once it is on main, else the same reading of the same files, here.
+    """
+    try:
+        from autograder.store import load_results as stored
+    except ImportError:  # before issue 12's results store; drop once core is on main
+        stored = None
+    if stored is not None:
+        return stored(root, assignment)
     out = []
     for p in sorted(results_dir(root, assignment).glob("*.json")):
         try:
