@@ -21,7 +21,11 @@ class ReportUsageError(Exception):
 
 
 def add_parser(sub):
-    r = sub.add_parser("report", help="class report: scores, ranked mistakes, robustness, time")
+    r = sub.add_parser(
+        "report",
+        help="class report: scores, ranked mistakes, robustness, time",
+        description=__doc__.split("\n\n")[1].replace("\n", " "),
+    )
     r.add_argument("assignment", nargs="+", help="assignment id(s), one report each")
     r.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
     r.add_argument("--out", help="folder for <id>.html and <id>/*.csv (default <root>/reports)")
