@@ -32,7 +32,7 @@ from report import cpu_model, write_block  # noqa: E402
 from autograder import grader, specs, sync  # noqa: E402
 from autograder.collect import slot_of  # noqa: E402
 from autograder.mistakes.base import build_function  # noqa: E402
-from autograder.sandbox.cells import grade_names  # noqa: E402
+from autograder.notebook.cells import grade_names  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- hidden:start -->", "<!-- hidden:end -->"

@@ -21,6 +21,7 @@ import report_class as rc  # noqa: E402
 from autograder.__main__ import main  # noqa: E402
 from autograder.report import aggregate, failures  # noqa: E402
 from autograder.report.load import read_class  # noqa: E402
+from autograder.store import results_dir  # noqa: E402
 
 IDS = [s.id for s in rc.CLASS]
 VENV_BIN = str(Path(sys.executable).parent)  # nbgrader's Gradebook runs `alembic` from PATH
@@ -276,7 +277,7 @@ def test_stale_mistake_ids_and_old_format_results(tmp_path, monkeypatch):
     old, gone = rc._id(1), rc._id(2)
     stale = rc.Student(gone, {"test_rnn_backward": rc.Fail("rnn_backward.gone")})
     rc.grade_class(root, [rc.Student(old, {}), stale])
-    (root / ".autograder/rnn/results" / f"{old}.json").write_text(json.dumps({"student": old}))
+    (results_dir(root, "rnn") / f"{old}.json").write_text(json.dumps({"student": old}))
     r = aggregate.summarise(read_class(rc.db_url(root), rc.COURSE, root, "rnn"))
     assert (r.submissions, r.with_results) == (2, 1)  # the old-format file is not a result
     (m,) = r.mistakes

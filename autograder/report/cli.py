@@ -39,16 +39,10 @@ def add_parser(sub):
 
 def _course(root):
     """nbgrader's course directory, read as ``grade`` reads it (a bad config: one line)."""
-    try:  # the batch after issue 12 (core): autograder/batch/coursedir.py
-        from autograder.batch.coursedir import UsageError, open_course
-
-        def course_directory(root):
-            return open_course(root).cd
-    except ImportError:  # the batch before it; drop this branch once core is on main
-        from autograder.batch import UsageError, course_directory
+    from autograder.batch.coursedir import UsageError, open_course
 
     try:
-        return course_directory(root)
+        return open_course(root).cd
     except UsageError as e:
         raise ReportUsageError(str(e)) from None
 

@@ -3,18 +3,19 @@
 The gradebook (nbgrader's :class:`~nbgrader.api.Gradebook`) is the authority on scores: it
 holds manual scores and whatever the instructor changed in formgrader. The stored
 :class:`~autograder.results.SubmissionResult` of each student (written by
-``nbgrader autograde`` and by ``python -m autograder grade`` alike) says *why* a cell failed.
+``nbgrader autograde`` and by ``python -m autograder grade`` alike, read with
+:func:`autograder.store.load_results`) says *why* a cell failed.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.results import SubmissionResult
+from autograder.store import load_results
 
 
 class NotInGradebook(Exception):
@@ -73,34 +74,6 @@ class ClassData:
     @property
     def results(self):
         return [s.result for s in self.submissions if s.result is not None]
-
-
-def results_dir(root, assignment):
-    return Path(root) / ".autograder" / assignment / "results"
-
-
-def load_results(root, assignment):
-    """``[SubmissionResult]`` stored for ``assignment``, by student (torn or foreign files,
-    and files of an older format, are left out: that student then has no result).
-
-    The one place the report reads results: core's :func:`autograder.store.load_results`
-    once it is on main, else the same reading of the same files, here.
-    """
-    try:
-        from autograder.store import load_results as stored
-    except ImportError:  # before issue 12's results store; drop once core is on main
-        stored = None
-    if stored is not None:
-        return stored(root, assignment)
-    out = []
-    for p in sorted(results_dir(root, assignment).glob("*.json")):
-        try:
-            r = SubmissionResult.from_json(json.loads(p.read_text()))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            continue
-        if r.student == p.stem and r.assignment == assignment:
-            out.append(r)
-    return out
 
 
 def _cells(assignment, order):

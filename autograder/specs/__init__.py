@@ -2,7 +2,9 @@
 
 import importlib
 
-CHAPTERS = ("gradcheck", "softmax", "temporal_loss", "rnn", "lstm")
+from autograder.course import load as _manifest
+
+CHAPTERS = _manifest().ids  # course.toml
 
 
 def all_specs():

@@ -1,7 +1,7 @@
-"""Turn what the sandbox reported for a grade cell into a verdict, computed here.
+"""Turn what the sandbox reported for a test cell into a verdict, computed here.
 
-A grade cell passes only when (1) every ``grade(name, ...)`` call in its restored source
-produced outputs that :func:`autograder.grader.judge` accepts against the reference, and
+A test cell passes only when (1) every ``grade(name, ...)`` call in its restored source
+produced outputs that :func:`autograder.grader.verdict` accepts against the reference, and
 (2) the cell ran to the end without an error. (1) is checked here on plain arrays; the
 sandbox can only make (2) stricter, never looser. The cell's outputs are rewritten so
 that nbgrader's own rule (an ``error`` output scores 0, otherwise full points) gives the
@@ -9,6 +9,7 @@ score, and the message is one line with no traceback and no reference code.
 """
 
 from autograder import collect, grader, specs
+from autograder.results import NameResult
 
 MAX_MESSAGE = 400
 
@@ -25,30 +26,42 @@ def _as_collected(name, msg):
     return out
 
 
+def _failed(judged, name, message):
+    return message, [*judged, NameResult(name, False, message=message)]
+
+
 def judge_cell(names, run):
-    """``None`` when the cell passes, else the one-line failure message."""
+    """``(message, [NameResult])``: ``message`` is ``None`` when the cell passes, else the
+    one-line failure; the list holds the verdicts up to the first failing name."""
     if run.died:
-        return f"kernel died while running this cell: {run.died}"
+        return f"kernel died while running this cell: {run.died}", []
     got = {}
     for msg in run.collected:
         n = msg.get("name")
         if isinstance(n, str) and n not in got:
             got[n] = msg
     err = f"{run.error[0]}: {run.error[1]}" if run.error else None
+    judged = []
     for name in names:
         try:
             specs.get(name)
         except KeyError:
-            return f"{name}: unknown graded name (instructor: check the hidden tests)"
+            return _failed(
+                judged, name, f"{name}: unknown graded name (instructor: check the hidden tests)"
+            )
         if name not in got:
-            return one_line(err or f"{name}: the hidden test did not run")
+            return _failed(judged, name, one_line(err or f"{name}: the hidden test did not run"))
         try:
             result = grader.verdict(_as_collected(name, got[name]))
         except Exception as e:  # a grader bug must not pass a student: fail closed, say so
-            return one_line(f"{name}: could not be graded ({type(e).__name__}: {e})")
+            return _failed(
+                judged, name, one_line(f"{name}: could not be graded ({type(e).__name__}: {e})")
+            )
         if not result.passed:
-            return one_line(result.message)
-    return one_line(err) if err else None
+            result.message = one_line(result.message)
+            return result.message, [*judged, result]
+        judged.append(result)
+    return (one_line(err) if err else None), judged
 
 
 def error_output(message, ename="AssertionError"):
@@ -56,7 +69,7 @@ def error_output(message, ename="AssertionError"):
 
 
 def grade_cell_outputs(run, message):
-    """Outputs written into a grade cell: the student's stdout (capped), then the verdict."""
+    """Outputs written into a test cell: the student's stdout (capped), then the verdict."""
     kept = [
         o for o in run.outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
     ]

@@ -1,8 +1,8 @@
 """Rebuild a submission's nbgrader structure from the source, whatever the student did.
 
-The *canonical* cells are the source notebook's nbgrader cells (from the gradebook, in
-source order): ``{"grade_id", "cell_type", "source", "locked", "solution", "grade",
-"task", "points", "checksum"}``. :func:`restore` returns a notebook in which
+The *canonical* cells are the source notebook's nbgrader cells
+(:class:`~autograder.notebook.canonical.CanonicalCell`, from the gradebook, in source
+order). :func:`restore` returns a notebook in which
 
 * every canonical cell appears exactly once, in source order, with canonical metadata
   and cell type (retyped cells are converted back, edited metadata is replaced);
@@ -33,18 +33,19 @@ def _source(cell):
 
 
 def canonical_metadata(c):
+    """The nbgrader metadata of canonical cell ``c``, as nbgrader writes it."""
     md = {
-        "grade": bool(c["grade"]),
-        "grade_id": c["grade_id"],
-        "locked": bool(c["locked"]),
+        "grade": bool(c.grade),
+        "grade_id": c.grade_id,
+        "locked": bool(c.locked),
         "schema_version": 3,
-        "solution": bool(c["solution"]),
-        "task": bool(c.get("task", False)),
+        "solution": bool(c.solution),
+        "task": bool(c.task),
     }
-    if c["grade"] or c.get("task"):
-        md["points"] = float(c["points"])
-    if c.get("checksum"):
-        md["checksum"] = c["checksum"]
+    if c.grade or c.task:
+        md["points"] = float(c.points)
+    if c.checksum:
+        md["checksum"] = c.checksum
     return md
 
 
@@ -71,7 +72,7 @@ def _free(cell):
 
 def restore(nb, canonical):
     """Return ``(restored_notebook, notes)``; ``notes`` lists what was repaired."""
-    canon = {c["grade_id"]: c for c in canonical}
+    canon = {c.grade_id: c for c in canonical}
     notes, last_seen = [], {}
     cells = list(nb.get("cells") or [])
     for i, cell in enumerate(cells):
@@ -88,7 +89,7 @@ def restore(nb, canonical):
         if g in canon and last_seen[g] == i:
             anchor = g
             anchored.setdefault(g, [])
-        elif g in canon and not canon[g]["solution"]:
+        elif g in canon and not canon[g].solution:
             continue  # an extra copy of a locked / test cell: dropped
         else:
             if g is not None and g not in canon:
@@ -96,24 +97,24 @@ def restore(nb, canonical):
             anchored.setdefault(anchor, []).append(_free(cell))
     out, pending = [], list(anchored[None])
     for c in canonical:
-        g = c["grade_id"]
+        g = c.grade_id
         student = cells[last_seen[g]] if g in last_seen else None
         if student is None:
             notes.append(f"missing cell '{g}' restored from the source")
-        elif student.get("cell_type") != c["cell_type"]:
-            notes.append(f"cell '{g}' changed type; restored as {c['cell_type']}")
-        keep_student = c["solution"] and student is not None and not c["locked"]
-        src = _source(student) if keep_student else c["source"]
-        new = _make(c["cell_type"], src, {"nbgrader": canonical_metadata(c)})
+        elif student.get("cell_type") != c.cell_type:
+            notes.append(f"cell '{g}' changed type; restored as {c.cell_type}")
+        keep_student = c.solution and student is not None and not c.locked
+        src = _source(student) if keep_student else c.source
+        new = _make(c.cell_type, src, {"nbgrader": canonical_metadata(c)})
         if student is not None:
             for k, v in dict(student.get("metadata") or {}).items():
                 if k not in ("nbgrader", "editable", "deletable"):
                     new.metadata[k] = copy.deepcopy(v)
-        if c["locked"] or c["grade"]:
+        if c.locked or c.grade:
             new.metadata["deletable"] = False
-            if c["locked"]:
+            if c.locked:
                 new.metadata["editable"] = False
-        if student is None and c["solution"]:
+        if student is None and c.solution:
             out.append(new)  # a missing answer's stub goes *before* the student's own cells
             out.extend(pending)  # so a definition the student moved elsewhere still wins
         else:

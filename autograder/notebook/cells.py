@@ -1,13 +1,44 @@
-"""Cell sources: IPython syntax to plain Python, and the names a grade cell grades.
+"""Cells: nbgrader's roles, IPython syntax to plain Python, and the names a test cell grades.
 
-Both run in the grader (trusted): the sandbox receives plain Python, so input
-transformers installed by student code have nothing to transform, and the set of
-graded names comes from the *restored* source of the cell, never from the sandbox.
+The one definition of an autograded test cell (:func:`is_grade_cell`) and of a cell's
+nbgrader fields lives here; every front door uses it. The rest runs in the grader
+(trusted): the sandbox receives plain Python, so input transformers installed by student
+code have nothing to transform, and the set of graded names comes from the *restored*
+source of the cell, never from the sandbox.
 """
 
 import ast
 import functools
 import re
+
+
+def nbgrader_md(cell):
+    """The cell's ``nbgrader`` metadata (``{}`` when absent or not a mapping)."""
+    md = cell.get("metadata", {}).get("nbgrader", {})
+    return md if isinstance(md, dict) else {}
+
+
+def is_grade_cell(cell):
+    """An autograded test cell: a code cell nbgrader grades that is not an answer cell."""
+    md = nbgrader_md(cell)
+    return cell.get("cell_type") == "code" and bool(md.get("grade")) and not md.get("solution")
+
+
+def grade_id(cell):
+    return nbgrader_md(cell).get("grade_id")
+
+
+def points(cell):
+    return float(nbgrader_md(cell).get("points", 0))
+
+
+def last_grade_cell(nb):
+    """1-based number of the last test cell (every cell when there is none)."""
+    last = 0
+    for i, cell in enumerate(nb.cells, start=1):
+        if is_grade_cell(cell):
+            last = i
+    return last or len(nb.cells)
 
 
 @functools.cache
