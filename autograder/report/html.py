@@ -18,7 +18,7 @@ h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: .8em 0; font-size: .9em; }
 th, td { border: 1px solid #ddd; padding: .25em .6em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-code { font-size: .92em; } img { max-width: 100%; }
+code { font-size: .92em; } td code { overflow-wrap: anywhere; } img { max-width: 100%; }
 .note { background: #fff8e1; border-left: 4px solid #f0b400; padding: .4em .8em; }
 .safe { color: #2e7d32; } .names { color: #b71c1c; font-weight: bold; }
 """
