@@ -19,11 +19,13 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import report_class as rc  # noqa: E402
 
 from autograder.__main__ import main  # noqa: E402
+from autograder.mistakes.base import find  # noqa: E402
 from autograder.report import aggregate, failures  # noqa: E402
 from autograder.report.load import read_class  # noqa: E402
 from autograder.store import results_dir  # noqa: E402
 
 IDS = [s.id for s in rc.CLASS]
+CONVENTION = "softmax_loss_vectorized.convention_half_reg"
 VENV_BIN = str(Path(sys.executable).parent)  # nbgrader's Gradebook runs `alembic` from PATH
 
 
@@ -63,7 +65,7 @@ def test_mistakes_ranked_by_students_with_hint_and_book_section(rep):
     assert ranked == [(rc.DW, 4, 4), (rc.TANH, 3, 3), (rc.BIAS, 1, 1)]
     top = rep.mistakes[0]
     assert top.students == [rc._id(i) for i in (3, 4, 5, 6)]
-    assert top.hint and top.hint.startswith("dWh")
+    assert top.hint == find(rc.DW).hint and top.kind == "likely mistake"
     assert (top.section.page, top.section.anchor) == ("rnn", "backpropagation-through-time")
     assert rep.mistakes[1].section.anchor == "the-step-backward"
 
@@ -274,14 +276,18 @@ def test_nobody_submitted_says_so(tmp_path, capsys, monkeypatch):
 def test_stale_mistake_ids_and_old_format_results(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", VENV_BIN + os.pathsep + os.environ.get("PATH", ""))
     root = rc.make_course(tmp_path)
-    old, gone = rc._id(1), rc._id(2)
+    old, gone, conv = rc._id(1), rc._id(2), rc._id(3)
     stale = rc.Student(gone, {"test_rnn_backward": rc.Fail("rnn_backward.gone")})
-    rc.grade_class(root, [rc.Student(old, {}), stale])
+    named = rc.Student(conv, {"test_rnn_backward": rc.Fail(CONVENTION)})
+    rc.grade_class(root, [rc.Student(old, {}), stale, named])
     (results_dir(root, "rnn") / f"{old}.json").write_text(json.dumps({"student": old}))
     r = aggregate.summarise(read_class(rc.db_url(root), rc.COURSE, root, "rnn"))
-    assert (r.submissions, r.with_results) == (2, 1)  # the old-format file is not a result
-    (m,) = r.mistakes
-    assert (m.id, m.hint, m.section) == ("rnn_backward.gone", None, None)
+    assert (r.submissions, r.with_results) == (3, 2)  # the old-format file is not a result
+    kinds = {m.id: (m.kind, m.hint, m.section and m.section.anchor) for m in r.mistakes}
+    assert kinds == {
+        "rnn_backward.gone": (None, None, None),
+        CONVENTION: ("convention", find(CONVENTION).hint, "the-full-loss-with-l2-regularisation"),
+    }
 
 
 def test_the_command_runs_as_a_module(written):

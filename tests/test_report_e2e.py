@@ -6,10 +6,6 @@ softmax_loss_vectorized) whose answer cells are mistake-catalogue mutants
 them) are graded by stock ``nbgrader autograde`` and by ``python -m autograder grade``; the
 report must count and rank the known mistakes, group the one unknown failure and time every
 notebook, after either front door.
-
-Needs judge's half of issue 12: ``grader.verdict`` filling ``NameResult.mistake`` and
-``output``. Until it is on this branch the module is skipped with that reason, decided by
-a probe (the verdict on one catalogue mutant), not by a version check.
 """
 
 import csv
@@ -17,15 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hardened"))
 import course  # noqa: E402
 
-from autograder import grader  # noqa: E402
 from autograder.__main__ import main  # noqa: E402
-from autograder.collect import collect  # noqa: E402
 from autograder.mistakes.base import find, mutant_source  # noqa: E402
 
 AXIS = "softmax.sum_over_wrong_axis"
@@ -39,34 +32,24 @@ CLASS = {
     "e2e05": [LSE],
     "e2e06": [BY_N],
     "e2e07": "unknown",
+    "e2e08": "exit",
 }
 # softmax normalised over the whole array: wrong, and in no catalogue entry
 UNKNOWN = """def softmax(f):
     e = np.exp(f - np.max(f))
     return e / np.sum(e)"""
+EXIT = "import os\nos._exit(3)"  # in log_softmax's answer cell: the kernel dies there
 
 
-def grader_names_mistakes():
-    """True when ``grader.verdict`` puts the matched catalogue id in ``NameResult.mistake``."""
-    ns = {"np": np}
-    exec(mutant_source(find(AXIS)), ns)  # noqa: S102 - catalogue text
-    return grader.verdict(collect("softmax", ns["softmax"], {}, ns)).mistake == AXIS
-
-
-pytestmark = [
-    *course.sandbox_marks(),
-    pytest.mark.nbgrader,
-    pytest.mark.skipif(
-        not grader_names_mistakes(),
-        reason="grader.verdict does not fill NameResult.mistake yet (judge, issue 12)",
-    ),
-]
+pytestmark = [*course.sandbox_marks(), pytest.mark.nbgrader]
 EXPECTED = [(AXIS, ["e2e02", "e2e03", "e2e04"]), (LSE, ["e2e03", "e2e05"]), (BY_N, ["e2e06"])]
 
 
 def answers(plan):
     if plan == "unknown":
         return dict(course.CORRECT, softmax=UNKNOWN)
+    if plan == "exit":
+        return dict(course.CORRECT, log_softmax=EXIT)
     out = dict(course.CORRECT)
     for mid in plan:
         m = find(mid)
@@ -85,7 +68,7 @@ def graded(request, tmp_path_factory):
         cmd = [sys.executable, "-m", "autograder", "grade", course.ASSIGNMENT, "--workers", "2"]
         r = subprocess.run(cmd, cwd=root, env=course.env(), capture_output=True, text=True,
                            timeout=900)  # fmt: skip
-        assert r.returncode == 0, r.stdout + r.stderr
+        assert r.returncode == 0, r.stdout + r.stderr  # a kernel death is a graded row
     assert main(["report", course.ASSIGNMENT, "--root", str(root)]) == 0
     return root
 
@@ -106,6 +89,12 @@ def test_known_mistakes_counted_and_ranked(graded, capsys):
         assert capsys.readouterr().out.split() == students
 
 
+def test_kernel_death_in_robustness(graded):
+    (row,) = table(graded, "robustness")
+    assert (row["kind"], row["notebooks"]) == ("kernel death", "1")
+    assert row["cause"].startswith("the process exited"), row
+
+
 def test_unknown_failure_grouped_and_every_notebook_timed(graded, capsys):
     (group,) = table(graded, "unmatched")
     assert (group["cell"], group["name"], group["students"]) == ("test_softmax", "softmax", "1")
@@ -118,10 +107,10 @@ def test_unknown_failure_grouped_and_every_notebook_timed(graded, capsys):
     assert (
         summary["graded submissions (gradebook)"]
         == summary["submissions with a stored grading result"]
-        == "7"
+        == "8"
     )
     assert (
-        summary["notebooks timed"] == "7"
+        summary["notebooks timed"] == "8"
         and float(summary["median grading time per notebook (s)"]) > 0
     )
     page = (graded / "reports" / f"{course.ASSIGNMENT}.html").read_text()

@@ -18,7 +18,8 @@ from autograder.report.book import Section, section_for
 
 @dataclass
 class MistakeCount:
-    """A catalogue mistake (``hint``/``section`` are ``None`` for an id no longer in it)."""
+    """A catalogue entry the failures matched; ``kind`` is its label (``likely mistake`` or
+    ``convention``). ``kind``/``hint``/``section`` are ``None`` for an id no longer in it."""
 
     id: str
     function: str | None
@@ -27,6 +28,7 @@ class MistakeCount:
     students: list[str]
     occurrences: int
     cells: list[str]
+    kind: str | None = None
 
 
 @dataclass
@@ -92,7 +94,16 @@ def mistakes(data):
         sec = section_for(fn) if fn else None
         hint = m.hint if m else None
         out.append(
-            MistakeCount(mid, fn, hint, sec, sorted(who[mid]), seen[mid], sorted(cells[mid]))
+            MistakeCount(
+                mid,
+                fn,
+                hint,
+                sec,
+                sorted(who[mid]),
+                seen[mid],
+                sorted(cells[mid]),
+                m.label if m else None,
+            )  # fmt: skip
         )
     return sorted(out, key=lambda m: (-len(m.students), -m.occurrences, m.id))
 

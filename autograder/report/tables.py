@@ -66,13 +66,13 @@ def cells(rep):
 
 
 def mistakes(rep, base, names=False):
-    cols = ["rank", "mistake", "students", "occurrences", "hint", "section"]
-    kinds = ["int", "code", "int", "int", "text", "link"]
+    cols = ["rank", "mistake", "kind", "students", "occurrences", "hint", "section"]
+    kinds = ["int", "code", "text", "int", "int", "text", "link"]
     rows = []
     for i, m in enumerate(rep.mistakes, start=1):
         sec = Link(m.section.title, m.section.url(base)) if m.section else None
         hint = m.hint or "(not in the current mistake catalogue)"
-        rows.append([i, m.id, len(m.students), m.occurrences, hint, sec])
+        rows.append([i, m.id, m.kind, len(m.students), m.occurrences, hint, sec])
     return _with_ids(
         Table("mistakes", "Diagnosed mistakes", cols, kinds, rows), rep.mistakes, names
     )
