@@ -46,6 +46,7 @@ _GRADCHECK = {
 }
 _SOFTMAX = {
     "softmax": "Softmax, stably",
+    "logsumexp": "Softmax, stably",
     "log_softmax": "Softmax, stably",
     "nll": "Cross-entropy and the negative log-likelihood",
     "softmax_loss_naive": "The full loss with L2 regularisation",
@@ -64,6 +65,7 @@ _RNN = {
     "rnn_step_backward": "The step backward",
     "rnn_forward": "Forward over a sequence",
     "rnn_backward": "Backpropagation through time",
+    "clip_grad_norm": "Gradient clipping",
     # the captioning model (both cell types) is derived once, in the RNN chapter
     "CaptioningRNN.loss": "The captioning model",
     "CaptioningRNN.sample": "The captioning model",
