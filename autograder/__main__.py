@@ -53,6 +53,9 @@ def parser():
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
     _limit_flags(g)
+    from autograder.report.cli import add_parser as add_report  # issue 16: the class report
+
+    add_report(sub)
     return p
 
 
@@ -62,6 +65,10 @@ def main(argv=None):
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
 
+    if args.command == "report":
+        from autograder.report.cli import main as report
+
+        return report(args, log)
     from autograder import batch
 
     try:

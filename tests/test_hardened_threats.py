@@ -92,9 +92,9 @@ def _uids_of_live_processes():
 
 
 def test_no_sandbox_process_outlives_the_batch(graded):
-    lim = Limits()
-    live = _uids_of_live_processes()
-    assert not {u for u in live if lim.uid_first <= u < lim.uid_first + lim.uid_count}
+    limits = Limits()
+    first, last = limits.uid_first, limits.uid_first + limits.uid_count
+    assert not {u for u in _uids_of_live_processes() if first <= u < last}
 
 
 def test_every_student_has_one_typed_result(graded):
