@@ -111,7 +111,12 @@ def analyse(cells):
         for name, paths in _imports(tree).items():
             modules.setdefault(name, set()).update(paths)
         user |= bound_here(tree.body, imports=False) | _globals_assigned(tree)
-    raws, bodies, classes, returns_of, called = [], {}, _Classes(), [], set()
+    raws, bodies, returns_of, called = [], {}, [], set()
+    classes, direct = _Classes(), _Classes()  # may be the same object; ... without a call
+
+    def library(name):
+        return name in modules or is_builtin(name, user)
+
     for (_, src, extra), tree in zip(cells, trees, strict=True):
         raw = Raw()
         if tree is None:
@@ -124,9 +129,12 @@ def analyse(cells):
                 raw.binds.add("_")  # the runner keeps a trailing expression's value in _
             for name, s in v.bodies.items():
                 _merge(bodies.setdefault(name, Summary()), s)
-            for name, roots in v.aliases:
+            for name, roots, direct_roots in v.aliases:
                 for r in roots:
-                    classes.union(name, r)
+                    if not library(r):
+                        classes.union(name, r)
+                for r in direct_roots:
+                    direct.union(name, r)
             returns_of += v.call_aliases
             called |= v.called
         raw.reads |= set(extra)
@@ -134,12 +142,15 @@ def analyse(cells):
         raws.append(raw)
     for name, callee in returns_of:
         for r in bodies.get(callee, Summary()).returns:
-            classes.union(name, r)
+            direct.union(name, r)
+            if not library(r):
+                classes.union(name, r)
         if name in called and callee in bodies:  # g = decorate(h); g(): runs decorate's code
             classes.union(name, callee)
-    alias = classes.members()
+    alias, modish = classes.members(), direct.members()
+    modish = {n for n, members in modish.items() if any(library(m) for m in members)}
     return [
-        _resolve(number, raw, bodies, alias, modules, user)
+        _resolve(number, raw, bodies, alias, modish | {n for n in user if library(n)}, library)
         for (number, _, _), raw in zip(cells, raws, strict=True)
     ]
 
@@ -170,19 +181,18 @@ def _called(names, methods, bodies, alias):
     return out
 
 
-def _resolve(number, raw, bodies, alias, modules, user):
+def _resolve(number, raw, bodies, alias, modish, library):
+    """The cell's :class:`Effects`; ``modish``: names that may hold a module (imported, a
+    builtin, or an alias of one without a call in between)."""
     called = _called(raw.now, raw.methods_called, bodies, alias)
-    mods = {m for name in raw.mods | called.mods for m in alias.get(name, {name})}
+    changed = raw.mods | called.mods
+    mods = {m for name in changed for m in alias.get(name, {name}) if not library(m)}
     state = raw.state or called.state
-
-    def library(name):
-        return name in modules or is_builtin(name, user)
-
-    moduleish = sorted(m for m in mods if library(m))
+    moduleish = sorted(m for m in changed if m in modish or library(m))
     if moduleish and not state:
         state = f"may change {moduleish[0]}, which may be a module"
     for name in sorted(raw.calls | called.calls):
-        if not state and name in user and any(library(m) for m in alias.get(name, ())):
+        if not state and name in modish and not library(name):
             state = f"calls {name}, which may be a library function"
     return Effects(
         number,

@@ -30,6 +30,7 @@ MUTATORS = re.compile(r"^(update|append|extend|insert|pop|clear|remove|add|disca
 ARG_WRITERS = {"at", "shuffle", "copyto", "put", "putmask", "place", "fill_diagonal", "fill"}
 UNKNOWN_MODULES = ("gc", "inspect", "ctypes", "importlib", "builtins")
 DYNAMIC = {"exec", "eval", "globals", "locals", "vars", "setattr", "delattr", "__import__"}
+DYNAMIC |= {"getattr"}  # getattr(np, name): a module's attribute, unseen
 DYNAMIC |= {"breakpoint", "__builtins__"}
 FRAME_ATTRS = {"__globals__", "f_globals", "f_locals", "__builtins__", "__dict__", "f_back"}
 FRAME_ATTRS |= {"tb_frame", "gi_frame", "cr_frame", "__code__", "__closure__"}
@@ -208,32 +209,40 @@ class Visitor(ast.NodeVisitor):
         target.unknown = target.unknown or why
 
     def _alias(self, name, value):
-        roots = self._value_roots(value)
         if self.scope.kind == "class":
             return
         if self._global(name):
-            self.aliases.append((name, roots))
+            self._record(name, value)
             if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
                 self.call_aliases.append((name, value.func.id))
         else:
-            self.scope.aliases.setdefault(name, set()).update(roots)
+            self.scope.aliases.setdefault(name, set()).update(self._value_roots(value))
 
-    def _value_roots(self, node):
-        """Global names whose objects an expression's value may be (or contain)."""
+    def _record(self, name, value):
+        """``name`` may refer to (a part of) what ``value`` refers to: both alias kinds."""
+        self.aliases.append((name, self._value_roots(value), self._value_roots(value, True)))
+
+    def _value_roots(self, node, direct=False):
+        """Global names whose objects an expression's value may be (or contain).
+
+        ``direct``: only through names, attributes, items and containers (no call): what
+        decides whether a name may hold a module (``m = np.random``, ``d = {"np": np}``)."""
         out = set()
         if node is None or isinstance(node, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Compare)):
             return out
         if isinstance(node, ast.Name):
             return self._roots(node.id)
         if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
-            return self._value_roots(_chain(node)[0])
+            return self._value_roots(_chain(node)[0], direct)
+        if isinstance(node, (ast.Call, ast.Lambda, *COMPS)) and direct:
+            return out
         if isinstance(node, ast.Call):
             base, attrs = _chain(node.func)
             if attrs and isinstance(base, ast.Name) and not self._module(base.id):
                 out |= self._roots(base.id)  # obj.method(...) may return obj's parts
             for a in [*node.args, *(k.value for k in node.keywords)]:
                 out |= self._value_roots(a)
-            return out
+            return {r for r in out if not self._module(r)}  # np.float64 passed: not np
         own = set()  # a lambda's parameters, a comprehension's targets: not the notebook's
         if isinstance(node, ast.Lambda):
             own = set(self._params(node.args))
@@ -241,9 +250,9 @@ class Visitor(ast.NodeVisitor):
             own = bound_here([g.target for g in node.generators])
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, (ast.comprehension, ast.arguments)):
-                out |= self._value_roots(child)
+                out |= self._value_roots(child, direct)
             elif isinstance(child, ast.comprehension):
-                out |= self._value_roots(child.iter)
+                out |= self._value_roots(child.iter, direct)
         return out - own
 
     def _module(self, name):
@@ -297,8 +306,7 @@ class Visitor(ast.NodeVisitor):
             if self._module(base.id):
                 self._state(f"writes {base.id}.{'.'.join(attrs) or '[...]'}")
             self._mod(base.id)
-            for root in self._value_roots(value):
-                self.aliases.append((base.id, {root}))
+            self._record(base.id, value)
         else:
             self.visit(base)
             for n in ast.walk(base):
@@ -380,7 +388,7 @@ class Visitor(ast.NodeVisitor):
         if node.value is not None:
             self.visit(node.value)
             if self.sink is not None:
-                self.sink.returns |= self._value_roots(node.value)
+                self.sink.returns |= self._value_roots(node.value, True)
 
     def visit_Name(self, node):
         if isinstance(node.ctx, ast.Load):
