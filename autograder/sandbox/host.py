@@ -212,7 +212,7 @@ class Session:
                 ready = []
             if not ready:
                 if left <= 0:
-                    self._die("the notebook's process stopped reading (timed out)", hostile=True)
+                    self._die("the notebook's process stopped reading", hostile=True)
                 continue
             try:
                 view = view[os.write(self.cmd_w, view) :]
