@@ -19,7 +19,7 @@ from autograder.batch import commit, worker
 from autograder.batch.coursedir import open_course
 from autograder.batch.plan import make_plan
 from autograder.batch.report import Progress, Row, table
-from autograder.sandbox import jail
+from autograder.sandbox import jail, warm
 from autograder.sandbox.limits import Limits
 
 
@@ -66,6 +66,7 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None, ov
     finally:
         stack.close()
         gb.close()
+        warm.close_all()  # the workers' fork servers
     out = {a: [rows[a][s] for s in plans[a].students] for a in assignments}
     errors = any(r.status.startswith("error") for rs in out.values() for r in rs)
     return out, 1 if errors else 0

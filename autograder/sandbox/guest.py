@@ -1,4 +1,5 @@
-"""The cell runner that runs inside the sandbox: ``python guest.py CMD_FD MSG_FD UID``.
+"""The cell runner that runs inside the sandbox: ``python guest.py CMD_FD MSG_FD UID``
+(a cold start), or :func:`serve` in a child of the warm fork server (:mod:`.zygote`).
 
 It reads a start message (limits) from ``CMD_FD``, drops to user id ``UID`` (when not 0),
 sets its resource limits, pre-imports numpy and the ``grade()`` collector, and then runs
@@ -157,16 +158,36 @@ def run_cell(src, number, ns, cell, count):
             cell.data(mime_bundle(value, cap), kind="execute_result", count=count)
 
 
-def main():
-    cmd_fd, msg_fd, uid = (int(a) for a in sys.argv[1:4])
+def paths():
+    """``sys.path`` as the runner needs it: the staged modules, not this folder."""
     if sys.path and sys.path[0].endswith("sandbox"):
         del sys.path[0]
     root = os.environ.get("AUTOGRADER_GUEST_ROOT")
     if root and root not in sys.path:
         sys.path.insert(0, root)
+
+
+def main():
+    cmd_fd, msg_fd, uid = (int(a) for a in sys.argv[1:4])
+    paths()
+    serve(cmd_fd, msg_fd, uid)
+
+
+def serve(cmd_fd, msg_fd, uid, private=None):
+    """Run one notebook's cells as the grader sends them, then leave.
+
+    private : in a child of the warm fork server (:mod:`.zygote`), the
+        :class:`~autograder.sandbox.private.Private` that gives this process its own
+        ``/tmp``, ``/dev/shm`` and IPC before it drops to ``uid``, and its seccomp filter
+        after (bubblewrap did both for a cold runner).
+    """
     send, recv = _channel(cmd_fd, msg_fd)
     limits = recv()["limits"]
+    if private is not None:
+        private.enter(limits)
     _drop_privileges(uid)
+    if private is not None:
+        private.seal()
     _limit(limits)
     home = os.environ.get("HOME", "/tmp/home")
     os.makedirs(home, exist_ok=True)

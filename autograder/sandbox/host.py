@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from autograder.sandbox import jail, proxy, uids, wire
+from autograder.sandbox import jail, proxy, uids, warm, wire
 from autograder.sandbox.limits import Limits
 
 _SIGNALS = {
@@ -149,6 +149,7 @@ class Session:
         self.serve = serve
         self.stage = stage or jail.staging_dir()
         self.proc = None
+        self.warm = False
         self.dead = None
         self.hostile = False
         self.cpu_total = 0.0  # the runner's CPU seconds so far, as it last reported them
@@ -159,10 +160,46 @@ class Session:
         self.started = time.monotonic()
 
     def start(self):
+        """Start the runner: forked from this thread's warm server (:mod:`.warm`) when
+        there is one, else a cold bubblewrap sandbox (or the weak fallback)."""
         cmd_r, self.cmd_w = os.pipe()
         msg_r, msg_w = os.pipe()
         os.set_blocking(self.cmd_w, False)
         self.lease = jail.take_uid(self.limits)
+        self.workdir, self.warm = None, False
+        server = warm.for_thread(self.limits) if self.lease.uid else None
+        try:
+            if server is not None:
+                out_r, out_w = os.pipe()
+                self.proc = server.fork(self.lease.uid, [cmd_r, msg_w, out_w])
+                os.close(out_w)
+                if self.proc is None:
+                    os.close(out_r)
+                else:
+                    self.isolated, self.warm, self.out_fd = True, True, out_r
+            if self.proc is None:
+                self._start_cold(cmd_r, msg_w)
+        finally:
+            os.close(cmd_r)
+            os.close(msg_w)
+        out_fd = self.out_fd
+        self.inbox = _Inbox(self.limits.message_bytes)
+        self.msg_r = msg_r
+        self.threads = [
+            threading.Thread(target=_reader, args=(msg_r, self.inbox, self.limits.message_bytes)),
+            threading.Thread(target=_drain, args=(out_fd, self.raw, 20000)),
+        ]
+        for t in self.threads:
+            t.daemon = True
+            t.start()
+        ready_by = time.monotonic() + 30.0
+        self._send({"t": "start", "limits": self.limits.guest_view()}, ready_by)
+        kind, msg, _ = self._next(ready_by - time.monotonic()) if self.dead is None else ("-",) * 3
+        if self.dead is None and not (kind == "msg" and msg.get("t") == "ready"):
+            self._die(f"the sandbox did not start ({kind})")
+        return self.dead is None
+
+    def _start_cold(self, cmd_r, msg_w):
         launch = jail.command(self.stage, cmd_r, msg_w, self.lease.uid, self.limits)
         self.isolated = launch.isolated
         self.workdir = tempfile.mkdtemp(prefix="autograder-work-")
@@ -179,24 +216,7 @@ class Session:
             )
         finally:
             launch.close()
-            os.close(cmd_r)
-            os.close(msg_w)
-        self.inbox = _Inbox(self.limits.message_bytes)
-        self.msg_r = msg_r
-        out_fd = self.proc.stdout.fileno()
-        self.threads = [
-            threading.Thread(target=_reader, args=(msg_r, self.inbox, self.limits.message_bytes)),
-            threading.Thread(target=_drain, args=(out_fd, self.raw, 20000)),
-        ]
-        for t in self.threads:
-            t.daemon = True
-            t.start()
-        ready_by = time.monotonic() + 30.0
-        self._send({"t": "start", "limits": self.limits.guest_view()}, ready_by)
-        kind, msg, _ = self._next(ready_by - time.monotonic()) if self.dead is None else ("-",) * 3
-        if self.dead is None and not (kind == "msg" and msg.get("t") == "ready"):
-            self._die(f"the sandbox did not start ({kind})")
-        return self.dead is None
+        self.out_fd = self.proc.stdout.fileno()
 
     def _send(self, value, deadline):
         self._send_frame(wire.encode(value), deadline)
@@ -382,10 +402,13 @@ class Session:
 
     def _kill(self):
         if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            if self.warm:
+                self.proc.kill()
+            else:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -410,10 +433,14 @@ class Session:
                 t.join(timeout=5)
             if not any(t.is_alive() for t in self.threads):
                 os.close(self.msg_r)
-                self.proc.stdout.close()
-            import shutil
+                if self.warm:
+                    os.close(self.out_fd)
+                else:
+                    self.proc.stdout.close()
+            if self.workdir:
+                import shutil
 
-            shutil.rmtree(self.workdir, ignore_errors=True)
+                shutil.rmtree(self.workdir, ignore_errors=True)
             self.proc = None
 
 

@@ -40,6 +40,8 @@ STAGED = [
     "autograder/sandbox/guest.py",
     "autograder/sandbox/guest_io.py",
     "autograder/sandbox/guest_grade.py",
+    "autograder/sandbox/zygote.py",
+    "autograder/sandbox/private.py",
     "workbook",
 ]
 _INIT = '"""Grading modules visible inside the sandbox (a staged subset)."""\n'
@@ -204,6 +206,47 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
         return Launch(argv + [str(cmd_fd), str(msg_fd), "0"], env, False)
+    args = _jail(bwrap, stage, limits)
+    if uid:  # the runner needs them once, to switch to ``uid`` (which drops them all)
+        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    fds = []
+    filt = seccomp.pipe_fd()
+    if filt is not None:
+        args += ["--seccomp", str(filt)]
+        fds.append(filt)
+    args += _environment(env)
+    py = os.path.join(sys.prefix, "bin", "python")
+    return Launch(args + ["--", py, *runner], {}, True, tuple(fds))
+
+
+def zygote_command(stage, sock_fd, prog_fd, limits):
+    """The :class:`Launch` of a warm fork server (:mod:`.zygote`): the same jail, as root
+    and without the seccomp filter, which each forked runner loads itself after making
+    its own ``/tmp``, ``/dev/shm`` and IPC and dropping to its fresh uid (:mod:`.private`)."""
+    ok, bwrap = bwrap_status()
+    if not ok:
+        raise RuntimeError("no bubblewrap: no warm sandboxes")
+    args = _jail(bwrap, stage, limits) + _environment(_env())
+    py = os.path.join(sys.prefix, "bin", "python")
+    server = f"{GRADER_DIR}/autograder/sandbox/zygote.py"
+    return Launch(args + ["--", py, "-s", "-B", server, str(sock_fd), str(prog_fd)], {}, True)
+
+
+def kill_uid(uid):
+    """Kill every process of ``uid`` now (a warm runner and what it started)."""
+    if uid:
+        uids.kill_all(uid)
+
+
+def _environment(env):
+    args = ["--clearenv"]
+    for k, v in env.items():
+        args += ["--setenv", k, v]
+    return args + ["--setenv", "PYTHONPATH", GRADER_DIR, "--chdir", "/tmp"]
+
+
+def _jail(bwrap, stage, limits):
+    """bubblewrap's arguments for the jail: mounts, namespaces, the session."""
     args = [bwrap, "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
         if os.path.islink(top):
@@ -221,16 +264,4 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
     args += ["--perms", "0755", "--dir", "/opt", "--ro-bind", stage, GRADER_DIR]
     args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
     args += ["--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent", "--new-session"]
-    if uid:  # the runner needs them once, to switch to ``uid`` (which drops them all)
-        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    fds = []
-    filt = seccomp.pipe_fd()
-    if filt is not None:
-        args += ["--seccomp", str(filt)]
-        fds.append(filt)
-    args += ["--clearenv"]
-    for k, v in env.items():
-        args += ["--setenv", k, v]
-    args += ["--setenv", "PYTHONPATH", GRADER_DIR, "--chdir", "/tmp"]
-    py = os.path.join(sys.prefix, "bin", "python")
-    return Launch(args + ["--", py, *runner], {}, True, tuple(fds))
+    return args

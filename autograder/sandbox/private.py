@@ -1,0 +1,59 @@
+"""What a child of the warm fork server (:mod:`.zygote`) does for itself that bubblewrap
+does for a cold runner: its own ``/tmp``, ``/dev/shm`` and SysV IPC, then the seccomp filter.
+
+:meth:`Private.enter` runs as root inside the jail, before any student code: a new mount
+namespace (mounts private from ``/`` down) with fresh, size-capped tmpfs on ``/tmp`` and
+``/dev/shm``, and a new IPC namespace. The runner then drops to the sandbox's fresh uid
+(which clears every capability), and :meth:`Private.seal` checks that none is left, sets
+``no_new_privs`` and loads the filter of :mod:`.seccomp`. Any failure ends the process:
+nothing runs half isolated.
+"""
+
+import ctypes
+import os
+
+CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+
+
+class _Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def _fail(what):
+    os.write(2, f"sandbox isolation failed: {what} (errno {ctypes.get_errno()})\n".encode())
+    os._exit(71)
+
+
+class Private:
+    """``program``: the seccomp filter's bytes (``struct sock_filter[]``), or ``None``."""
+
+    def __init__(self, program):
+        self.program = program
+        self.libc = ctypes.CDLL(None, use_errno=True)
+
+    def enter(self, limits):
+        libc, size = self.libc, 2 * int(limits["file_mb"]) << 20
+        if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0:
+            _fail("unshare")
+        if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+            _fail("private mounts")
+        for target in (b"/tmp", b"/dev/shm"):
+            opts = f"size={size},mode=1777".encode()
+            if libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, opts) != 0:
+                _fail(f"tmpfs on {target.decode()}")
+        os.chdir("/tmp")
+
+    def seal(self):
+        with open("/proc/self/status") as f:
+            caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f if ":" in line)}
+        if os.getuid() and any(int(caps[k], 16) for k in ("CapPrm", "CapEff", "CapAmb")):
+            _fail("capabilities left after the uid switch")
+        if self.libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            _fail("no_new_privs")
+        if self.program:
+            buf = ctypes.create_string_buffer(self.program, len(self.program))
+            prog = _Fprog(len(self.program) // 8, ctypes.addressof(buf))
+            if self.libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0):
+                _fail("seccomp")

@@ -1,0 +1,120 @@
+"""The warm fork server inside one jail: ``python zygote.py SOCK_FD SECCOMP_FD``.
+
+Started once per grading worker (:mod:`.warm`), it imports what every notebook needs
+(numpy, matplotlib's pyplot, the staged ``workbook`` and the runner's modules), then waits
+on a Unix socket. For each notebook the grader sends ``{"t": "fork", "uid": ...}`` with
+three descriptors (commands in, messages out, the child's stdout/stderr); the server forks
+a child that makes its own ``/tmp``, ``/dev/shm`` and IPC, drops to the fresh uid, loads
+the seccomp filter (:mod:`.private`) and runs :func:`~autograder.sandbox.guest.serve`;
+the server replies ``{"t": "forked"}`` and, when the child ends, ``{"t": "exit", "code"}``
+(``-signal`` when killed). ``{"t": "kill"}`` kills the running child. No student code ever
+runs in this process: every child starts from the same clean, pre-imported state.
+"""
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+
+PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "autograder.sandbox.guest_grade")
+
+
+def _preload():
+    import importlib
+    import pkgutil
+
+    names = list(PRELOAD)
+    try:
+        import workbook
+
+        names += [m.name for m in pkgutil.walk_packages(workbook.__path__, "workbook.")]
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module that fails here fails in the cell too
+            pass
+
+
+def _child(sock, fds, uid, program):
+    from autograder.sandbox import guest
+    from autograder.sandbox.private import Private
+
+    cmd_fd, msg_fd, out_fd = fds
+    sock.close()
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    keep = {0, 1, 2, cmd_fd, msg_fd}
+    for fd in range(3, max(keep) + 64):
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    import random
+
+    import numpy
+
+    random.seed()
+    numpy.random.seed()  # noqa: NPY002 - a fresh interpreter's global RNG is not shared
+    try:
+        guest.serve(cmd_fd, msg_fd, uid, private=Private(program))
+    finally:
+        os._exit(70)
+
+
+def _send(sock, value):
+    try:
+        sock.send(json.dumps(value).encode())
+    except OSError:
+        os._exit(0)  # the grader is gone
+
+
+def main():
+    sock_fd, prog_fd = int(sys.argv[1]), int(sys.argv[2])
+    from autograder.sandbox import guest
+
+    guest.paths()
+    program = b""
+    if prog_fd >= 0:
+        while chunk := os.read(prog_fd, 65536):
+            program += chunk
+        os.close(prog_fd)
+    _preload()
+    sock = socket.socket(fileno=sock_fd)
+    child = None
+    _send(sock, {"t": "ready"})
+    while True:
+        ready, _, _ = select.select([sock], [], [], 0.05 if child else None)
+        if child is not None:
+            pid, status = os.waitpid(child, os.WNOHANG)
+            if pid:
+                _send(sock, {"t": "exit", "code": os.waitstatus_to_exitcode(status)})
+                child = None
+        if not ready:
+            continue
+        msg, fds, _, _ = socket.recv_fds(sock, 65536, 3)
+        if not msg:
+            os._exit(0)  # the grader closed its end
+        req = json.loads(msg)
+        if req.get("t") == "kill" and child is not None:
+            os.kill(child, signal.SIGKILL)
+        elif req.get("t") == "fork" and child is None and len(fds) == 3:
+            child = os.fork()
+            if child == 0:
+                _child(sock, fds, int(req["uid"]), program or None)
+            for fd in fds:
+                os.close(fd)
+            _send(sock, {"t": "forked"})
+        else:
+            for fd in fds:
+                os.close(fd)
+            _send(sock, {"t": "refused"})
+
+
+if __name__ == "__main__":
+    main()
