@@ -39,6 +39,7 @@ class Plan:
     ready: dict[str, SubmissionResult] = field(default_factory=dict)
     skipped: dict[str, SubmissionResult] = field(default_factory=dict)
     costs: dict = field(default_factory=dict)  # {notebook name: ReferenceCosts}
+    digest: str = ""  # of the canonical cells
 
 
 def _canonical(course, gb, assignment):
@@ -61,11 +62,9 @@ def _digest(canonical):
     return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
 
 
-def make_plan(course, gb, assignment, force=False, limits=None):
-    """The :class:`Plan` of ``assignment`` (``force``: grade every student again).
-
-    With ``limits``, the reference solution's per-cell CPU costs (:mod:`..notebook.costs`)
-    are measured when not cached yet (only when some student is to be graded)."""
+def make_plan(course, gb, assignment, force=False):
+    """The :class:`Plan` of ``assignment`` (``force``: grade every student again); its
+    ``costs`` are filled by :func:`measure_costs`."""
     canonical = _canonical(course, gb, assignment)
     digest = _digest(canonical)
     plan = Plan(assignment, journal.state_dir(course.root, assignment), canonical, [])
@@ -82,10 +81,25 @@ def make_plan(course, gb, assignment, force=False, limits=None):
             plan.ready[s] = stored
         else:
             plan.todo[s] = Todo(course.submitted(s, assignment), key)
-    if limits is not None and plan.todo:
-        for name in canonical:
-            src = course.source(assignment, name)
-            cost = costs.for_source(src, plan.state_dir, limits, course.hidden, digest)
-            if cost is not None:
-                plan.costs[name] = cost
+    plan.digest = digest
     return plan
+
+
+def cost_jobs(course, plan):
+    """``[(notebook name, job)]``: what measures (or loads from the cache) each notebook's
+    reference cell costs (:mod:`..notebook.costs`); none when no student is to be graded."""
+    if not plan.todo:
+        return []
+    return [
+        (name, course.source(plan.assignment, name), plan.state_dir, course.hidden, plan.digest)
+        for name in plan.canonical
+    ]
+
+
+def measure_costs(job, limits):
+    """The :class:`~autograder.notebook.costs.ReferenceCosts` of one :func:`cost_jobs` job."""
+    _, src, state_dir, hidden, digest = job
+    try:
+        return costs.for_source(src, state_dir, limits, hidden, digest)
+    except Exception:  # noqa: BLE001 - without them, cells have wall-clock bounds only
+        return None

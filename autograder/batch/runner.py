@@ -9,6 +9,7 @@ the batch: anything unexpected becomes that student's ``error`` row.
 """
 
 import contextlib
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.batch import commit, worker
 from autograder.batch.coursedir import open_course
-from autograder.batch.plan import make_plan
+from autograder.batch.plan import cost_jobs, make_plan, measure_costs
 from autograder.batch.report import Progress, Row, table
 from autograder.sandbox import jail, warm
 from autograder.sandbox.limits import Limits
@@ -45,7 +46,7 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None, ov
         # workers start, so their own warning filters (saved and restored) keep it
         stack.enter_context(warnings.catch_warnings())
         warnings.filterwarnings("ignore", category=SAWarning)
-        plans = {a: make_plan(course, gb, a, force, limits) for a in assignments}
+        plans = {a: make_plan(course, gb, a, force) for a in assignments}
         rows = {a: {} for a in assignments}
         progress = Progress(sum(len(p.students) for p in plans.values()))
         for a, plan in plans.items():
@@ -53,6 +54,7 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None, ov
                 rows[a][s] = Row.of(result, skipped=True)
                 progress.step(f"{s} (unchanged)")
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            _costs(pool, course, plans, limits, log)  # starts the workers' warm sandboxes too
             futures = {
                 pool.submit(worker.grade, course, plans[a], s, limits): (a, s)
                 for a in assignments
@@ -70,6 +72,20 @@ def run_all(root, assignments, workers=2, force=False, limits=None, log=None, ov
     out = {a: [rows[a][s] for s in plans[a].students] for a in assignments}
     errors = any(r.status.startswith("error") for rs in out.values() for r in rs)
     return out, 1 if errors else 0
+
+
+def _costs(pool, course, plans, limits, log):
+    """Each notebook's reference cell costs (the cells' CPU bounds), measured once per
+    source in the workers (cached in the assignment's state folder)."""
+    t0 = time.monotonic()
+    jobs = [(a, job) for a, p in plans.items() for job in cost_jobs(course, p)]
+    done = [(a, job[0], pool.submit(measure_costs, job, limits)) for a, job in jobs]
+    for a, name, future in done:
+        cost = future.result()
+        if cost is not None:
+            plans[a].costs[name] = cost
+    if log and jobs:
+        log(f"reference cell costs of {len(jobs)} notebooks: {time.monotonic() - t0:.1f} s")
 
 
 def run(root, assignment, workers=2, force=False, limits=None, log=None):
