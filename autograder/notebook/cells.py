@@ -53,6 +53,7 @@ def _transformer():
 _IPYTHON_SYNTAX = re.compile(r"^\s*[%!]|=\s*[%!]|\?\s*$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=4096)  # the same cells come back in every student's notebook
 def to_python(source):
     """``%magic`` / ``!shell`` / ``?help`` lines become plain calls on ``get_ipython()``."""
     if not _IPYTHON_SYNTAX.search(source):

@@ -21,6 +21,7 @@ over-approximation: what *may* happen counts.
 """
 
 import ast
+import functools
 from dataclasses import dataclass, field
 
 from autograder.notebook.scan import Raw, Summary, Visitor, bound_here, is_builtin
@@ -90,11 +91,45 @@ class _Classes:
         return {x: out[self.find(x)] for x in self.parent}
 
 
+@functools.lru_cache(maxsize=8192)  # most cells are the same in every student's notebook
 def _parse(source):
     try:
         return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _names(source):
+    """``(imports, names bound other than by importing)`` of one cell's source."""
+    tree = _parse(source)
+    if tree is None:
+        return {}, frozenset()
+    return _imports(tree), frozenset(bound_here(tree.body, imports=False) | _globals_assigned(tree))
+
+
+@functools.lru_cache(maxsize=8192)
+def _scan(source, modules, user):
+    """One cell scanned (cached: callers copy what they change). ``modules``: sorted
+    ``((name, (paths...)), ...)`` of the notebook; ``user``: the imported or builtin names
+    it also binds otherwise (all the scan depends on besides the source)."""
+    tree, raw = _parse(source), Raw()
+    if tree is None:
+        raw.unknown = "it does not parse"
+        return raw, {}, (), (), frozenset()
+    v = Visitor(raw, {k: set(p) for k, p in modules}, set(user))
+    for node in tree.body:
+        v.statement(node)
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
+        raw.binds.add("_")  # the runner keeps a trailing expression's value in _
+    return raw, v.bodies, tuple(v.aliases), tuple(v.call_aliases), frozenset(v.called)
+
+
+def _copy(raw):
+    out = Raw()
+    for k, v in vars(raw).items():
+        setattr(out, k, set(v) if isinstance(v, set) else v)
+    return out
 
 
 def analyse(cells):
@@ -103,40 +138,33 @@ def analyse(cells):
     ``extra_reads``: names the cell reads that its source does not show (a test cell's
     ``grade("rnn_backward", ...)`` also looks up ``rnn_forward`` in the notebook).
     """
-    trees = [_parse(src) for _, src, _ in cells]
     modules, user = {}, set()
-    for tree in trees:
-        if tree is None:
-            continue
-        for name, paths in _imports(tree).items():
+    for _, src, _ in cells:
+        imports, bound = _names(src)
+        for name, paths in imports.items():
             modules.setdefault(name, set()).update(paths)
-        user |= bound_here(tree.body, imports=False) | _globals_assigned(tree)
+        user |= bound
     raws, bodies, returns_of, called = [], {}, [], set()
     classes, direct = _Classes(), _Classes()  # may be the same object; ... without a call
 
     def library(name):
         return name in modules or is_builtin(name, user)
 
-    for (_, src, extra), tree in zip(cells, trees, strict=True):
-        raw = Raw()
-        if tree is None:
-            raw.unknown = "it does not parse"
-        else:
-            v = Visitor(raw, modules, user)
-            for node in tree.body:
-                v.statement(node)
-            if tree.body and isinstance(tree.body[-1], ast.Expr) and not src.rstrip().endswith(";"):
-                raw.binds.add("_")  # the runner keeps a trailing expression's value in _
-            for name, s in v.bodies.items():
-                _merge(bodies.setdefault(name, Summary()), s)
-            for name, roots, direct_roots in v.aliases:
-                for r in roots:
-                    if not library(r):
-                        classes.union(name, r)
-                for r in direct_roots:
-                    direct.union(name, r)
-            returns_of += v.call_aliases
-            called |= v.called
+    modules_key = tuple(sorted((k, tuple(sorted(p))) for k, p in modules.items()))
+    user_key = frozenset(n for n in user if n in modules or is_builtin(n, ()))
+    for _, src, extra in cells:
+        scanned, cell_bodies, aliases, call_aliases, cell_called = _scan(src, modules_key, user_key)
+        raw = _copy(scanned)
+        for name, s in cell_bodies.items():
+            _merge(bodies.setdefault(name, Summary()), s)
+        for name, roots, direct_roots in aliases:
+            for r in roots:
+                if not library(r):
+                    classes.union(name, r)
+            for r in direct_roots:
+                direct.union(name, r)
+        returns_of += call_aliases
+        called |= cell_called
         raw.reads |= set(extra)
         raw.now |= set(extra)
         raws.append(raw)

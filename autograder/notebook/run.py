@@ -30,7 +30,7 @@ from autograder.notebook.hidden import DEFAULT
 from autograder.notebook.recap import recap
 from autograder.results import CellResult, CellStop, KernelDeath, NotebookResult
 from autograder.sandbox import jail
-from autograder.sandbox.host import Session
+from autograder.sandbox.host import started
 from autograder.sandbox.limits import Limits
 
 
@@ -99,10 +99,10 @@ class _Notebook:
 
     def _session(self, todo, pending):
         """Run ``todo`` in one sandbox; the :class:`_Death` that ended it, or ``None``."""
-        session = Session(serve_reference, self.limits)
+        session = started(serve_reference, self.limits)
         session.deadline = self.deadline
         try:
-            if not session.start():
+            if session.dead is not None:
                 return _Death(1, session.dead, final=True)
             for i in todo:
                 if time.monotonic() >= self.deadline:

@@ -125,7 +125,9 @@ class Visitor(ast.NodeVisitor):
 
     def __init__(self, cell, modules, user):
         self.cell, self.modules = cell, modules  # modules: {name: {dotted import paths}}
-        self.user = user  # names the notebook binds other than by importing
+        # names the notebook binds other than by importing, among those that matter here:
+        # builtins and imported names (the scan of a cell depends on nothing else)
+        self.user = user
         self._class = None
         self.scope = _Scope("module", None)
         self.sink = None  # None: immediate (the cell); else the Summary of a body
@@ -261,7 +263,7 @@ class Visitor(ast.NodeVisitor):
 
     def _user(self, name):
         """``name`` may be one of the notebook's own objects."""
-        return not self._global(name) or name in self.user
+        return not self._module(name) or name in self.user
 
     # --- statements -------------------------------------------------------------------
     def visit_Import(self, node):

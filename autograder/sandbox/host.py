@@ -144,8 +144,9 @@ class Session:
     kept once per graded name of the cell, under a size cap.
     """
 
-    def __init__(self, serve, limits=None, stage=None):
+    def __init__(self, serve, limits=None, stage=None, zygote=None):
         self.limits = limits or Limits.load()
+        self.zygote = zygote  # the warm server to fork from (default: this thread's)
         self.serve = serve
         self.stage = stage or jail.staging_dir()
         self.proc = None
@@ -167,7 +168,7 @@ class Session:
         os.set_blocking(self.cmd_w, False)
         self.lease = jail.take_uid(self.limits)
         self.workdir, self.warm = None, False
-        server = warm.for_thread(self.limits) if self.lease.uid else None
+        server = self.zygote or (warm.for_thread(self.limits) if self.lease.uid else None)
         try:
             if server is not None:
                 out_r, out_w = os.pipe()
@@ -419,7 +420,7 @@ class Session:
             if self.dead is None:
                 self._send({"t": "bye"}, time.monotonic() + 2)
                 try:
-                    self.proc.wait(timeout=2)
+                    self.proc.wait(timeout=1 if self.warm else 2)
                 except subprocess.TimeoutExpired:
                     pass
             self._kill()
@@ -474,6 +475,30 @@ def _cpu_seconds(uid):
         except (OSError, IndexError, ValueError):
             continue
     return total / _TICK
+
+
+def started(serve, limits):
+    """A started :class:`Session` (check ``.dead``): the one this thread started in the
+    background for its next notebook when sandboxes are warm, else started now; either
+    way the next one is started in the background (its runner waits for the first cell)."""
+    server = warm.for_thread(limits)
+    if server is None:
+        session = Session(serve, limits)
+        session.start()
+        return session
+
+    def start():
+        s = Session(serve, limits, zygote=server)
+        s.start()
+        return s
+
+    session = warm.spare((serve, limits, server), start)
+    if session is None or session.dead is not None:
+        if session is not None:
+            session.close()
+        session = start()
+    session.started = time.monotonic()
+    return session
 
 
 def cap_outputs(outputs, limits):

@@ -7,6 +7,7 @@ and forks a fresh runner per notebook (:meth:`Zygote.fork`) with the same isolat
 cold one: a fresh uid (leased by the grader, as for a cold sandbox), its own ``/tmp``,
 ``/dev/shm`` and IPC namespace, the seccomp filter, the same rlimits, and the jail's
 read-only view of the machine. Every process of the uid is killed when the notebook ends.
+:func:`spare` keeps the next notebook's sandbox started while one is graded.
 
 Used only as root with a working bubblewrap (``Limits.warm_sandbox``); otherwise, or when
 the server cannot start, sessions start cold.
@@ -23,7 +24,7 @@ import threading
 from autograder.sandbox import jail, seccomp
 
 _local = threading.local()
-_all = []
+_all, _spares = [], []
 _lock = threading.Lock()
 
 
@@ -31,9 +32,10 @@ class Zygote:
     """The fork server of one thread (its jail lives until :meth:`close`)."""
 
     def __init__(self, limits, stage):
-        self.replies = queue.Queue()
+        self.replies, self.exits = queue.Queue(), {}  # fork replies; id -> exit code
+        self.cond, self.fork_lock = threading.Condition(), threading.Lock()
         host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.sock = host
+        self.sock, self.closed = host, False
         prog = seccomp.pipe_fd()
         launch = jail.zygote_command(stage, child.fileno(), -1 if prog is None else prog, limits)
         try:
@@ -55,16 +57,19 @@ class Zygote:
     def _read(self):
         while True:
             try:
-                data = self.sock.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                self.replies.put(None)
-                return
-            try:
-                self.replies.put(json.loads(data))
-            except ValueError:
-                self.replies.put(None)
+                msg = json.loads(self.sock.recv(65536) or b"null")
+            except (OSError, ValueError):
+                msg = None
+            if isinstance(msg, dict) and msg.get("t") == "exit":
+                with self.cond:
+                    self.exits[msg.get("id")] = int(msg.get("code", -9))
+                    self.cond.notify_all()
+                continue
+            self.replies.put(msg)
+            if msg is None:
+                with self.cond:
+                    self.closed = True
+                    self.cond.notify_all()
                 return
 
     def _reply(self, timeout):
@@ -74,20 +79,30 @@ class Zygote:
             return None
 
     def alive(self):
-        return self.ok and self.proc.poll() is None
+        return self.ok and not self.closed and self.proc.poll() is None
 
     def fork(self, uid, fds):
         """Fork a runner for ``uid`` on ``fds`` (commands, messages, output): a
         :class:`Child`, or ``None`` when the server did not answer."""
-        try:
-            socket.send_fds(self.sock, [json.dumps({"t": "fork", "uid": uid}).encode()], fds)
-        except OSError:
+        with self.fork_lock:
+            try:
+                socket.send_fds(self.sock, [json.dumps({"t": "fork", "uid": uid}).encode()], fds)
+            except OSError:
+                self.ok = False
+                return None
+            reply = self._reply(10.0)
+        if not (isinstance(reply, dict) and reply.get("t") == "forked"):
             self.ok = False
             return None
-        if self._reply(10.0) != {"t": "forked"}:
-            self.ok = False
-            return None
-        return Child(self, uid)
+        return Child(self, reply.get("id"), uid)
+
+    def exit_code(self, cid, timeout):
+        """The exit code of child ``cid`` (``-9`` when the server is gone), or ``None``."""
+        with self.cond:
+            self.cond.wait_for(lambda: cid in self.exits or self.closed, timeout)
+            if cid in self.exits:
+                return self.exits.pop(cid)
+            return -9 if self.closed else None
 
     def close(self):
         try:
@@ -104,36 +119,28 @@ class Zygote:
 class Child:
     """A forked runner, with the ``poll``/``wait``/``pid`` of a ``subprocess.Popen``."""
 
-    def __init__(self, zygote, uid):
-        self.zygote, self.uid, self.returncode = zygote, uid, None
-        self.pid = None
+    def __init__(self, zygote, cid, uid):
+        self.zygote, self.cid, self.uid = zygote, cid, uid
+        self.returncode, self.pid = None, None
 
     def poll(self):
         if self.returncode is None:
-            self._take(0.0)
+            self.returncode = self.zygote.exit_code(self.cid, 0.0)
         return self.returncode
 
     def wait(self, timeout=None):
-        if self.returncode is None and not self._take(timeout):
+        if self.returncode is None:
+            self.returncode = self.zygote.exit_code(self.cid, timeout)
+        if self.returncode is None:
             raise subprocess.TimeoutExpired("sandbox", timeout)
         return self.returncode
 
-    def _take(self, timeout):
-        reply = self.zygote._reply(timeout)
-        if reply is None and not self.zygote.alive():
-            self.returncode = -9
-            return True
-        if isinstance(reply, dict) and reply.get("t") == "exit":
-            self.returncode = int(reply.get("code", -9))
-            return True
-        return False
-
     def kill(self):
         """Kill the runner and every process of its uid."""
-        if self.returncode is not None:
+        if self.poll() is not None:
             return
         try:
-            self.zygote.sock.send(json.dumps({"t": "kill"}).encode())
+            self.zygote.sock.send(json.dumps({"t": "kill", "id": self.cid}).encode())
         except OSError:
             pass
         jail.kill_uid(self.uid)
@@ -156,12 +163,47 @@ def for_thread(limits):
     return _local.zygote
 
 
-def close_all():
-    """Stop every thread's fork server (the batch calls this when its pool is done)."""
+def spare(key, start):
+    """This thread's spare for ``key`` (what ``start()`` made in the background last time,
+    waited for), and a new one started in the background; ``None`` the first time."""
+    pending = getattr(_local, "spare", None)
+    _local.spare = None
+    got = None
+    if pending is not None:
+        pending["thread"].join()
+        got, pending["value"] = pending["value"], None  # taken: close_all leaves it
+        with _lock:
+            if pending in _spares:
+                _spares.remove(pending)
+        if pending["key"] != key and got is not None:
+            got.close()
+            got = None
+    box = {"key": key, "value": None}
+
+    def run():
+        box["value"] = start()
+
+    box["thread"] = threading.Thread(target=run, daemon=True)
+    box["thread"].start()
+    _local.spare = box
     with _lock:
-        zygotes, _all[:] = list(_all), []
+        _spares.append(box)
+    return got
+
+
+def close_all():
+    """Close every thread's spare and fork server (the batch calls this when it is done)."""
+    with _lock:
+        zygotes, spares = list(_all), list(_spares)
+        _all[:], _spares[:] = [], []
+    for box in spares:
+        box["thread"].join()
+        if box["value"] is not None:
+            box["value"].close()
+            box["value"] = None
     for z in zygotes:
         z.close()
+    _local.__dict__.clear()
 
 
 atexit.register(close_all)

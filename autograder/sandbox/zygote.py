@@ -6,9 +6,10 @@ on a Unix socket. For each notebook the grader sends ``{"t": "fork", "uid": ...}
 three descriptors (commands in, messages out, the child's stdout/stderr); the server forks
 a child that makes its own ``/tmp``, ``/dev/shm`` and IPC, drops to the fresh uid, loads
 the seccomp filter (:mod:`.private`) and runs :func:`~autograder.sandbox.guest.serve`;
-the server replies ``{"t": "forked"}`` and, when the child ends, ``{"t": "exit", "code"}``
-(``-signal`` when killed). ``{"t": "kill"}`` kills the running child. No student code ever
-runs in this process: every child starts from the same clean, pre-imported state.
+the server replies ``{"t": "forked", "id"}`` and, when the child ends, ``{"t": "exit",
+"id", "code"}`` (``-signal`` when killed); ``{"t": "kill", "id"}`` kills it. A worker
+keeps its next runner forked and ready while one runs. No student code ever runs in this
+process: every child starts from the same clean, pre-imported state.
 """
 
 import json
@@ -19,6 +20,7 @@ import socket
 import sys
 
 PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "autograder.sandbox.guest_grade")
+MAX_CHILDREN = 4  # a worker's running runner, its next one, and ones being killed
 
 
 def _preload():
@@ -86,34 +88,53 @@ def main():
         os.close(prog_fd)
     _preload()
     sock = socket.socket(fileno=sock_fd)
-    child = None
+    wake_r, wake_w = os.pipe()  # a child's end wakes the loop at once
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children, count = {}, 0  # id -> pid: the running runner and the next one, ready
     _send(sock, {"t": "ready"})
     while True:
-        ready, _, _ = select.select([sock], [], [], 0.05 if child else None)
-        if child is not None:
-            pid, status = os.waitpid(child, os.WNOHANG)
-            if pid:
-                _send(sock, {"t": "exit", "code": os.waitstatus_to_exitcode(status)})
-                child = None
-        if not ready:
+        ready, _, _ = select.select([sock, wake_r], [], [], 1.0 if children else None)
+        if wake_r in ready:
+            os.read(wake_r, 4096)
+        for cid, pid in list(children.items()):
+            if _reap(sock, cid, pid, os.WNOHANG):
+                del children[cid]
+        if sock not in ready:
             continue
         msg, fds, _, _ = socket.recv_fds(sock, 65536, 3)
         if not msg:
             os._exit(0)  # the grader closed its end
         req = json.loads(msg)
-        if req.get("t") == "kill" and child is not None:
-            os.kill(child, signal.SIGKILL)
-        elif req.get("t") == "fork" and child is None and len(fds) == 3:
-            child = os.fork()
-            if child == 0:
+        if req.get("t") == "kill" and req.get("id") in children:
+            os.kill(children[req["id"]], signal.SIGKILL)
+        elif req.get("t") == "fork" and len(children) < MAX_CHILDREN and len(fds) == 3:
+            count += 1
+            pid = os.fork()
+            if pid == 0:
                 _child(sock, fds, int(req["uid"]), program or None)
+            children[count] = pid
             for fd in fds:
                 os.close(fd)
-            _send(sock, {"t": "forked"})
+            _send(sock, {"t": "forked", "id": count})
         else:
             for fd in fds:
                 os.close(fd)
-            _send(sock, {"t": "refused"})
+            if req.get("t") != "kill":
+                _send(sock, {"t": "refused"})
+
+
+def _reap(sock, cid, pid, flags):
+    """``True`` (and its exit sent to the grader) once child ``cid`` has ended."""
+    try:
+        done, status = os.waitpid(pid, flags)
+    except ChildProcessError:
+        done, status = pid, 0
+    if not done:
+        return False
+    _send(sock, {"t": "exit", "id": cid, "code": os.waitstatus_to_exitcode(status)})
+    return True
 
 
 if __name__ == "__main__":
