@@ -130,3 +130,34 @@ def test_a_crash_in_a_warm_sandbox_is_reported_like_a_cold_one():
             assert run.died == "segmentation fault", (warm, run)
         finally:
             s.close()
+
+
+def test_two_warm_runners_of_one_server_share_no_socket_ipc_or_files():
+    """Even alive at once (a worker's next sandbox waits while one runs), two runners forked
+    by the same server have their own network (abstract Unix sockets), IPC and /tmp."""
+    lim = Limits(cell_timeout=20)
+    a, b = Session(serve_reference, lim), Session(serve_reference, lim)
+    assert a.start() and b.start() and a.warm and b.warm
+    try:
+        hold = (
+            "import ctypes, socket\ns = socket.socket(socket.AF_UNIX)\ns.bind('\\0left')\n"
+            "s.listen()\nlibc = ctypes.CDLL(None)\nprint(libc.shmget(0x5ED, 4096, 0o1666) >= 0)\n"
+            "open('/tmp/left', 'w').write('answers')"
+        )
+        run = a.run_cell(1, hold, names=[])
+        assert run.error is None and run.outputs[0]["text"] == "True\n", run
+        probe = (
+            "import ctypes, os, socket\nc = socket.socket(socket.AF_UNIX)\n"
+            "try:\n    c.connect('\\0left')\n    print('connected')\n"
+            "except OSError as e:\n    print(type(e).__name__)\n"
+            "print(ctypes.CDLL(None).shmget(0x5ED, 0, 0), os.path.exists('/tmp/left'))"
+        )
+        run = b.run_cell(1, probe, names=[])
+        assert run.error is None, run
+        assert run.outputs[0]["text"] in (
+            "ConnectionRefusedError\n-1 False\n",
+            "FileNotFoundError\n-1 False\n",
+        )
+    finally:
+        a.close()
+        b.close()

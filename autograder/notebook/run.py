@@ -30,7 +30,7 @@ from autograder.notebook.hidden import DEFAULT
 from autograder.notebook.recap import recap
 from autograder.results import CellResult, CellStop, KernelDeath, NotebookResult
 from autograder.sandbox import jail
-from autograder.sandbox.host import started
+from autograder.sandbox.host import finish, started
 from autograder.sandbox.limits import Limits
 
 
@@ -113,7 +113,7 @@ class _Notebook:
                     return death
             return None
         finally:
-            session.close()
+            finish(session)
 
     def _run(self, session, i, pending):
         cell, lim = self.cell(i), self.limits

@@ -481,6 +481,7 @@ def started(serve, limits):
     """A started :class:`Session` (check ``.dead``): the one this thread started in the
     background for its next notebook when sandboxes are warm, else started now; either
     way the next one is started in the background (its runner waits for the first cell)."""
+    warm.settle()  # every process of the last notebook's uid is gone before this one runs
     server = warm.for_thread(limits)
     if server is None:
         session = Session(serve, limits)
@@ -499,6 +500,15 @@ def started(serve, limits):
         session = start()
     session.started = time.monotonic()
     return session
+
+
+def finish(session):
+    """Close ``session``: a warm one in the background (its runner's uid is killed and
+    released there; :func:`~autograder.sandbox.warm.close_all` waits for it)."""
+    if session.warm:
+        warm.later(session.close)
+    else:
+        session.close()
 
 
 def cap_outputs(outputs, limits):

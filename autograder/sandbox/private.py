@@ -1,9 +1,10 @@
 """What a child of the warm fork server (:mod:`.zygote`) does for itself that bubblewrap
-does for a cold runner: its own ``/tmp``, ``/dev/shm`` and SysV IPC, then the seccomp filter.
+does for a cold runner: its own ``/tmp``, ``/dev/shm``, IPC and network, then seccomp.
 
 :meth:`Private.enter` runs as root inside the jail, before any student code: a new mount
 namespace (mounts private from ``/`` down) with fresh, size-capped tmpfs on ``/tmp`` and
-``/dev/shm``, and a new IPC namespace. The runner then drops to the sandbox's fresh uid
+``/dev/shm``, and new IPC and network namespaces (no SysV object or abstract Unix socket
+is shared with the jail's next runner). The runner then drops to the sandbox's fresh uid
 (which clears every capability), and :meth:`Private.seal` checks that none is left, sets
 ``no_new_privs`` and loads the filter of :mod:`.seccomp`. Any failure ends the process:
 nothing runs half isolated.
@@ -12,7 +13,7 @@ nothing runs half isolated.
 import ctypes
 import os
 
-CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 
@@ -35,7 +36,7 @@ class Private:
 
     def enter(self, limits):
         libc, size = self.libc, 2 * int(limits["file_mb"]) << 20
-        if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0:
+        if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0:
             _fail("unshare")
         if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
             _fail("private mounts")

@@ -191,8 +191,33 @@ def spare(key, start):
     return got
 
 
+def later(fn):
+    """Run ``fn`` (a sandbox's clean-up) in the background, while the grader judges and
+    stores; :func:`settle` (before this thread's next sandbox runs anything) and
+    :func:`close_all` wait for it."""
+    t = threading.Thread(target=fn, daemon=True)
+    with _lock:
+        _closing[:] = [c for c in _closing if c.is_alive()] + [t]
+    _local.closing = [*getattr(_local, "closing", []), t]
+    t.start()
+
+
+def settle():
+    """Wait for this thread's clean-ups: the last student's processes are gone."""
+    for t in getattr(_local, "closing", []):
+        t.join()
+    _local.closing = []
+
+
+_closing = []
+
+
 def close_all():
     """Close every thread's spare and fork server (the batch calls this when it is done)."""
+    with _lock:
+        closing, _closing[:] = list(_closing), []
+    for t in closing:
+        t.join()
     with _lock:
         zygotes, spares = list(_all), list(_spares)
         _all[:], _spares[:] = [], []
