@@ -55,6 +55,15 @@ def rnn_backward(dh, cache):
     return (dx, dprev, *grads)
 
 
+import functools  # noqa: E402 - in the cell that uses it
+
+
+def clip_grad_norm(grads, max_norm):
+    total_norm = float(functools.reduce(np.hypot, map(np.linalg.norm, grads.values()), 0.0))
+    shrink = max_norm / total_norm if total_norm > max_norm else 1.0
+    return dict(zip(grads, (g * shrink for g in grads.values()), strict=True)), total_norm
+
+
 class CaptioningRNN:
     def _forward(self, features, captions_in):
         p = self.params
