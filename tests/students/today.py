@@ -9,6 +9,8 @@ fixed and deleted; a new one is added here with its cause.
 
 ``UNFAIR``: ``(student, graded name) -> cause`` for correct code that loses points.
 ``UNNAMED``: ``bug student -> cause`` for a wrong answer whose message does not name it.
+``TWICE``: ``(bug student, its graded name) -> cause`` for a wrong answer that also costs the
+points of a graded name outside the cells it edits (one that its base student passes).
 ``CELLS``: ``(student, test cell grade_id) -> cause`` for correct code whose test cell loses its
 points in stock ``nbgrader autograde``; ``PY2_E2E``: the cause while the graded cells of
 Python 2 code do not say what to change (``None``: they do).
@@ -16,5 +18,65 @@ Python 2 code do not say what to change (``None``: they do).
 
 UNFAIR: dict = {}
 UNNAMED: dict = {}
+
+# A backward pass is graded on the caches of the student's own forward (its spec uses both and
+# swaps nothing in for the forward), so a forward bug costs the backward's points too.
+_OWN_FORWARD = (
+    "the backward is graded on the caches of the student's own (wrong) forward: the forward's "
+    "bug costs the backward's points too"
+)
+# The sequence backward reads the caches its own step functions made (a StepCache object, a
+# 12-item tuple): with the reference step functions swapped in it cannot run, so the fallback
+# that makes a step bug cost once does not apply.
+_OWN_CACHES = (
+    "the sequence backward reads its own step caches ({}); with the reference step functions "
+    "swapped in it raises, so the step bug costs the sequence backward's points too"
+)
+# corpus2 (issue 14's logsumexp): a logsumexp with scipy's signature (axis=-1, keepdims=False)
+# is called with those keywords by log_softmax and the vectorised loss; the reference swapped in
+# takes only f, so the fallback raises TypeError and the logsumexp bug is paid three times.
+_SCIPY_SIGNATURE = (
+    "the swapped-in reference logsumexp(f) rejects the axis/keepdims keywords that the student's "
+    "scipy-like logsumexp accepts: 'got an unexpected keyword argument 'axis'' in log_softmax "
+    "and softmax_loss_vectorized"
+)
+TWICE: dict = {
+    ("softmax/einsum+logsumexp.mean_instead_of_sum", "logsumexp"): _SCIPY_SIGNATURE,
+    **dict.fromkeys(
+        [
+            ("rnn/einsum+rnn_step_forward.Wh_transposed", "rnn_step_forward"),
+            ("rnn/loops+rnn_step_forward.no_bias", "rnn_step_forward"),
+            ("rnn/inplace+rnn_forward.h_not_carried", "rnn_forward"),
+            ("rnn/einsum+rnn_forward.carries_preactivation", "rnn_forward"),
+            ("rnn/loops+python2.xrange", "rnn_forward"),
+            ("rnn/seed003-found", "rnn_forward"),  # its rnn_forward cell does not run
+            ("rnn/seed003-found+tabs", "rnn_forward"),
+            ("lstm/loops+lstm_step_forward.gate_order_ifgo", "lstm_step_forward"),
+            ("lstm/dict_caches+lstm_step_forward.g_sigmoid", "lstm_step_forward"),
+            ("lstm/einsum+lstm_step_forward.i_f_swapped_in_cell", "lstm_step_forward"),
+            ("lstm/loops+python2.xrange", "lstm_step_forward"),
+            ("lstm/cs231n+lstm_forward.c_not_carried", "lstm_forward"),
+            ("lstm/dict_caches+lstm_forward.c0_is_h0", "lstm_forward"),
+            ("lstm/einsum+lstm_forward.split_as_ifgo", "lstm_forward"),
+            ("lstm/inplace+python2.np_float", "lstm_forward"),
+        ],
+        _OWN_FORWARD,
+    ),
+    **dict.fromkeys(
+        [
+            ("rnn/class_state+rnn_step_backward.convention_db_keepdims", "rnn_step_backward"),
+            ("lstm/own_sigmoid+lstm_step_forward.no_tanh_of_cell", "lstm_step_forward"),
+            ("lstm/own_sigmoid+lstm_step_backward.dprev_c_without_f", "lstm_step_backward"),
+        ],
+        _OWN_CACHES.format("an object per step"),
+    ),
+    **dict.fromkeys(
+        [
+            ("lstm/cs231n+lstm_step_backward.no_o_in_path_to_c", "lstm_step_backward"),
+            ("lstm/cs231n+lstm_step_backward.gate_grads_ifgo", "lstm_step_backward"),
+        ],
+        _OWN_CACHES.format("a 12-item tuple per step"),
+    ),
+}
 CELLS: dict = {}
 PY2_E2E = None
