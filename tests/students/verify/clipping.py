@@ -123,6 +123,36 @@ def _in_the_solver(ns, rng):
             assert v.dtype == np.float32, f"params[{k!r}] became {v.dtype} after a clipped step"
             close(f"params[{k!r}] after one step", v, start[k] - 0.1 * want[k], 1e-5)
             assert np.array_equal(model.given[k], model.seen[0][k]), "the model's grads modified"
+    _with_the_students_model(ns, rng, CaptioningSolver)
+
+
+def _with_the_students_model(ns, rng, CaptioningSolver):
+    """One clipped SGD step of the student's own CaptioningRNN in float32 (the default dtype)."""
+    w2i = {w: i for i, w in enumerate(["<NULL>", "<START>", "<END>", "a", "b", "c"])}
+    model = ns["CaptioningRNN"](w2i, input_dim=4, wordvec_dim=3, hidden_dim=5, cell_type="rnn")
+    features = rng.standard_normal((3, 4)).astype(np.float32)
+    captions = rng.integers(1, len(w2i), size=(3, 5))
+    captions[:, 0] = w2i["<START>"]
+    start = {k: v.copy() for k, v in model.params.items()}
+    _, grads = model.loss(features, captions)
+    want, norm = _definition(grads, 0.5)
+    solver = CaptioningSolver(
+        model,
+        {"train_captions": captions},
+        update_rule="sgd",
+        optim_config={"learning_rate": 1.0},
+        batch_size=3,
+        num_epochs=1,
+        verbose=False,
+        sample_fn=lambda data, batch_size, split, seed: (captions, features, None),
+        clip_fn=ns["clip_grad_norm"],
+        max_norm=0.5,
+    )
+    solver.train()
+    close("grad_norm_history (CaptioningRNN)", solver.grad_norm_history[0], norm, 1e-5)
+    for k, v in model.params.items():
+        assert v.dtype == start[k].dtype, f"params[{k!r}] became {v.dtype}"
+        close(f"params[{k!r}] after a clipped step", v, start[k] - want[k], 1e-4)
 
 
 @check("clip_grad_norm", "autograd")
