@@ -24,14 +24,28 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
-# Source folders hold only the notebook; the workbook package is copied into
-# each release by `python -m autograder.release`.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+# Source folders hold only the notebook; the workbook helpers are written into each
+# release by the ShipHelpers step below (stock generate_assignment, --force and formgrader's
+# Generate button included). Submissions hold only the student's work: data caches live
+# outside the assignment folder, and the exchange skips any file over 5 MB.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".cache"]
+c.CourseDirectory.max_file_size = 5000  # kilobytes, per file (nbgrader's exchange)
 
 # Answer cells become a bare stub (no "YOUR CODE HERE" banner).
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError"}
 c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
 c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
+
+# What students receive (book/instructor.md, "What students receive"): the helpers, and the
+# reference layers of the chapters listed here once they are closed (default: none). Carried
+# cells hold the reference layers between hidden-test markers, outside grade cells.
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+from autograder.ship import ShipHelpers  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [*GenerateAssignment.preprocessors.default(), ShipHelpers]
+c.ShipHelpers.closed_chapters = []
+c.ClearHiddenTests.enforce_metadata = False
 
 # Students are added to the gradebook when their first submission is graded.
 c.Autograde.create_student = True

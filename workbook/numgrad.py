@@ -7,10 +7,18 @@ still sees the perturbation::
     f = lambda _: rnn_step_forward(x, h, Wx, Wh, b)[0]
     dx_num = eval_numerical_gradient_array(f, x, dnext_h)
 
-``finite_difference_errors`` draws the truncation-vs-round-off curve.
+``finite_difference_errors`` draws the truncation-vs-round-off curve and
+``grad_check_sparse`` is CS231n's check of a few random entries.
+
+These are the gradcheck chapter's exercises: this module is the course's reference for
+them (``solutions`` re-exports it; the grader and the book's figures use it) and is never
+part of what students receive (``autograder/ship.py`` leaves it out);
+:mod:`workbook.gradcheck` finds it when it is there.
 """
 
 import numpy as np
+
+from .gradcheck import as_float_array, rel_error
 
 
 def eval_numerical_gradient(f, x, verbose=True, h=1e-5):
@@ -117,3 +125,43 @@ def finite_difference_errors(f, dfdx, x, hs):
     exact = float(dfdx(x)) if callable(dfdx) else float(dfdx)
     x = float(x)
     return np.array([abs((f(x + h) - f(x - h)) / (2 * h) - exact) for h in hs])
+
+
+def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
+    """Compare ``num_checks`` random entries of ``analytic_grad`` with centered differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``; ``x`` is perturbed in place and restored.
+    x : (...) float ndarray
+    analytic_grad : ndarray, shape of ``x``
+    num_checks, h, seed : int, float, int or None
+        Seed of a private ``numpy.random.Generator`` (the global RNG is untouched).
+
+    Returns
+    -------
+    errors : list of float
+        Relative error of each checked entry (also printed, like CS231n).
+    """
+    if type(x) is not np.ndarray or x.dtype.kind != "f":  # perturbed in place: must hold floats
+        raise ValueError(f"x must be a float ndarray, got {type(x).__name__} of {x!r:.40}")
+    analytic_grad = as_float_array("analytic_grad", analytic_grad)
+    if analytic_grad.shape != x.shape:
+        raise ValueError(f"analytic_grad must have the shape of x {x.shape}")
+    rng = np.random.default_rng(seed)
+    errors = []
+    for _ in range(num_checks):
+        ix = tuple(int(rng.integers(m)) for m in x.shape)
+        oldval = x[ix]
+        x[ix] = oldval + h
+        fxph = f(x)
+        x[ix] = oldval - h
+        fxmh = f(x)
+        x[ix] = oldval  # restore
+        grad_numerical = (fxph - fxmh) / (2 * h)
+        grad_analytic = analytic_grad[ix]
+        err = rel_error(grad_numerical, grad_analytic)
+        print(f"numerical: {grad_numerical:f} analytic: {grad_analytic:f}, relative error: {err:e}")
+        errors.append(err)
+    return errors
