@@ -139,12 +139,17 @@ def given_source(obj):
     return GIVEN_HEADER + "\n".join(lines).rstrip() + "\n"
 
 
-def _reference_source(obj):
+def _reference_source(obj, docstring=True):
+    """Source of a reference function or class without decorators (and maybe docstring)."""
     if isinstance(obj, type):
         return class_cell(obj, ())
     source = textwrap.dedent(inspect.getsource(_unwrap(obj)))
     node = ast.parse(source).body[0]
-    return "\n".join(source.splitlines()[node.lineno - 1 :]).rstrip() + "\n"
+    lines = source.splitlines()
+    first = node.body[0]
+    if not docstring and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        del lines[first.lineno - 1 : first.end_lineno]
+    return "\n".join(lines[node.lineno - 1 :]).rstrip() + "\n"
 
 
 @functools.cache
@@ -180,7 +185,8 @@ def carried_source(chapter, names, root="."):
     wrong = [n for n in names if n not in answers or not hasattr(solutions, n)]
     if wrong:
         raise ValueError(f"given_{chapter}: not answers of the {chapter} chapter: {wrong}")
-    hidden = "\n\n".join(_reference_source(getattr(solutions, n)) for n in names) + "\n\n"
+    refs = [_reference_source(getattr(solutions, n), docstring=False) for n in names]
+    hidden = "\n\n".join(refs) + "\n\n"
     listed = "".join(f'    "{n}",\n' for n in names)
     visible = CARRIED_VISIBLE.format(chapter=chapter, names=listed)
     return f"{HIDDEN_BEGIN}\n{CARRIED_HEADER}{hidden}{HIDDEN_END}\n{visible}"

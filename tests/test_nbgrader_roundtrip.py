@@ -91,10 +91,15 @@ def solution_lines(nb):
 
 
 def hidden_lines(nb):
-    lines = set()
+    """Lines of the hidden regions (hidden tests, reference layers of carried cells) that the
+    notebook shows nowhere else."""
+    lines, shown = set(), set()
     for c in cells(nb):
-        lines |= set(regions("".join(c["source"]), "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"))
-    return {line for line in lines if line}
+        src = "".join(c["source"])
+        hidden = regions(src, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+        lines |= set(hidden)
+        shown |= {ln.strip() for ln in src.splitlines()} - set(hidden)
+    return {line for line in lines - shown if line}
 
 
 def nb_meta(c):
