@@ -6,7 +6,8 @@ The secrets of a course are the distinctive lines (:func:`distinctive`) of
 * the body of every reference function a chapter asks students to write (each answer
   cell's ``grade_id`` names one in ``solutions``, wherever its code lives);
 
-less the lines the source notebooks show outside those regions (skeletons, checks).
+less the lines the source notebooks' code cells show outside those regions (skeletons,
+checks); a hint in the prose that quotes an answer line is a leak.
 :meth:`Secrets.scan` reads every text file of a folder, the members of ``.zip`` and
 ``.whl`` archives, HTML without its tags and notebooks flattened, and lists the secret
 lines, nbgrader markers and ``grade(`` calls it finds. ``python -m autograder.release``
@@ -91,7 +92,8 @@ class Secrets:
                 for match in REGION.finditer(cell.source):
                     inside |= {ln.strip() for ln in match.group(2).splitlines()}
                     rest = rest.replace(match.group(0), "")
-                public |= {ln.strip() for ln in rest.splitlines()}
+                if cell.cell_type == "code":  # skeletons and checks; prose may not quote answers
+                    public |= {ln.strip() for ln in rest.splitlines()}
                 meta = cell.metadata.get("nbgrader", {})
                 if meta.get("solution"):
                     answers.add(str(meta.get("grade_id")))
@@ -109,12 +111,12 @@ class Secrets:
 
     def found(self, name, raw):
         """The secrets, markers and ``grade(`` calls in one file's content."""
-        lines, text = text_lines(name, raw)
-        hits = sorted(self.lines & lines) + [m for m in MARKERS if m in text]
+        _, text = text_lines(name, raw)
+        flat = " ".join(text.split())  # an answer quoted in a sentence, or wrapped, counts too
+        hits = sorted(line for line in self.lines if " ".join(line.split()) in flat)
+        hits += [m for m in MARKERS if m in text]
         if GRADE_CALL.search(text):
             hits.append("grade( call")
-        if name.endswith("searchindex.js"):  # words, not lines: look for raw fragments too
-            hits += sorted(line for line in self.lines if line in text)
         return hits
 
     def scan(self, folder, skip=()):

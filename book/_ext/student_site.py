@@ -34,8 +34,9 @@ def on_config_inited(app, config):
     if str(srcdir) not in sys.path:
         sys.path.insert(0, str(srcdir))
     options = config.html_theme_options
-    if not str(options.get("repository_url") or "").strip():
-        options["use_repository_button"] = False
+    has_repository = bool(str(options.get("repository_url") or "").strip())
+    options["use_repository_button"] = has_repository
+    if not has_repository:
         options["launch_buttons"] = {}
     launch = options.get("launch_buttons") or {}
     for key in LAUNCH_KEYS:
