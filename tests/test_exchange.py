@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from coursecopy import released_course
 from test_nbgrader_roundtrip import hidden_lines, html_text
-from test_release_standalone import execute, fill
+from test_release_standalone import answers, execute, fill
 
 from autograder import leaks
 
@@ -56,6 +56,7 @@ def grades(course):
 @pytest.fixture(scope="module")
 def exchange(tmp_path_factory):
     base = tmp_path_factory.mktemp("exchange")
+    (base / "course").mkdir()
     course = released_course(base / "course", IDS)
     root = base / "exchange-root"
     root.mkdir()
@@ -63,11 +64,14 @@ def exchange(tmp_path_factory):
     for a in IDS:
         ok(run(course, "nbgrader", "release_assignment", a, flag))
     homes = {s: base / s for s in ("alice", "bob")}
-    student = ["--course", COURSE, flag]
+
+    def student(name):  # each student has a home and an exchange cache of their own
+        return ["--course", COURSE, flag, f"--Exchange.cache={base / 'cache' / name}"]
+
     for name, home in homes.items():
         home.mkdir()
         for a in IDS if name == "alice" else [GRADED]:
-            ok(run(home, "nbgrader", "fetch_assignment", a, *student))
+            ok(run(home, "nbgrader", "fetch_assignment", a, *student(name)))
     # alice answers everything and runs her notebook where it was fetched
     for a in IDS:
         fill(homes["alice"] / a / f"{a}.ipynb", ROOT / "assignments" / a / f"{a}.ipynb")
@@ -76,20 +80,16 @@ def exchange(tmp_path_factory):
     # bob answers one cell
     bob_nb = homes["bob"] / GRADED / f"{GRADED}.ipynb"
     nb = nbformat.read(bob_nb, as_version=4)
-    source = nbformat.read(ROOT / "assignments" / GRADED / f"{GRADED}.ipynb", as_version=4)
-    answer = {
-        c.metadata.nbgrader.grade_id: c.source for c in source.cells if "nbgrader" in c.metadata
-    }
+    answer = answers(ROOT / "assignments" / GRADED / f"{GRADED}.ipynb")
     for c in nb.cells:
         if c.metadata.get("nbgrader", {}).get("grade_id") == "word_embedding_forward":
-            c.source = answer["word_embedding_forward"].replace("### BEGIN SOLUTION\n", "")
-            c.source = c.source.replace("    ### END SOLUTION", "")
+            c.source = answer["word_embedding_forward"]
     nbformat.write(nb, bob_nb)
     validated = {
         s: run(homes[s], "nbgrader", "validate", f"{GRADED}/{GRADED}.ipynb") for s in homes
     }
     for name, home in homes.items():
-        ok(run(home, "nbgrader", "submit", GRADED, *student, "--student", name))
+        ok(run(home, "nbgrader", "submit", GRADED, *student(name), "--student", name))
     ok(run(course, "nbgrader", "collect", GRADED, flag))
     ok(run(course, "nbgrader", "autograde", GRADED))
     stock = grades(course)
@@ -98,7 +98,7 @@ def exchange(tmp_path_factory):
     ok(run(course, "nbgrader", "generate_feedback", GRADED))
     ok(run(course, "nbgrader", "release_feedback", GRADED, flag))
     for name, home in homes.items():
-        ok(run(home, "nbgrader", "fetch_feedback", GRADED, *student, "--student", name))
+        ok(run(home, "nbgrader", "fetch_feedback", GRADED, *student(name), "--student", name))
     return {"course": course, "homes": homes, "ran": ran, "validated": validated,
             "stock": stock, "batch": batch}  # fmt: skip
 
@@ -118,7 +118,8 @@ def test_scores_stock_and_batch_agree(exchange):
 
 
 def test_the_student_notebook_ran_where_it_was_fetched(exchange):
-    errors = [o for c in exchange["ran"].cells for o in c.outputs if o.output_type == "error"]
+    cells = exchange["ran"].cells
+    errors = [o for c in cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
     carried = [c for c in exchange["ran"].cells if "ModuleNotFoundError" in c.source]
     assert carried  # the first cell, with its one-command fallback
@@ -127,9 +128,17 @@ def test_the_student_notebook_ran_where_it_was_fetched(exchange):
 def test_validate_passes_a_correct_notebook_and_names_a_failing_cell(exchange):
     good, bad = exchange["validated"]["alice"], exchange["validated"]["bob"]
     assert good.returncode == 0 and "VALIDATION FAILED" not in good.stdout, good.stdout[-2000:]
-    assert "VALIDATION FAILED ON" in bad.stdout, bad.stdout[-2000:]
+    source = nbformat.read(ROOT / "assignments" / GRADED / f"{GRADED}.ipynb", as_version=4)
+    tests = {
+        c.metadata.nbgrader.grade_id: c.source.split("### END HIDDEN TESTS")[-1].strip()
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
+    assert f"VALIDATION FAILED ON {len(tests) - 1} CELL(S)" in bad.stdout, bad.stdout[-2000:]
     assert "The following cell failed:" in bad.stdout
-    assert "def word_embedding_backward(dout, cache):" in bad.stdout  # the failing cell, named
+    first_line = tests["test_word_embedding_backward"].splitlines()[0]
+    assert first_line in bad.stdout  # the failing cell is shown by its code
+    assert tests["test_word_embedding_forward"].splitlines()[0] not in bad.stdout  # it passed
     assert "NotImplementedError" in bad.stdout
 
 
@@ -137,8 +146,9 @@ def test_submissions_hold_only_the_students_work(exchange):
     for name in ("alice", "bob"):
         folder = exchange["course"] / "submitted" / name / GRADED
         files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-        assert {f"{GRADED}.ipynb", "timestamp.txt", "requirements.txt"} <= files
-        others = files - {f"{GRADED}.ipynb", "timestamp.txt", "requirements.txt"}
+        released = {f"{GRADED}.ipynb", "timestamp.txt", "requirements.txt"}
+        assert released <= files
+        others = files - released - {"submission_secret.txt"}  # nbgrader's own
         assert all(f.startswith("workbook/") for f in others), others  # the released helpers
         assert not [f for f in files if ".cache" in f or "__pycache__" in f]
         assert all((folder / f).stat().st_size < 5_000_000 for f in files)
