@@ -47,6 +47,16 @@ c.GenerateAssignment.preprocessors = [*GenerateAssignment.preprocessors.default(
 c.ShipHelpers.closed_chapters = []
 c.ClearHiddenTests.enforce_metadata = False
 
+# Feedback and formgrader pages typeset math offline: MathJax 3 inlined by our mathjax()
+# macro (autograder/offline_math.py), found before nbgrader's own templates.
+import nbgrader  # noqa: E402
+
+from autograder.offline_math import template_dir  # noqa: E402
+
+if (_math := template_dir()) is not None:
+    _templates = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions/formgrader")
+    c.HTMLExporter.extra_template_basedirs = [_math, os.path.join(_templates, "templates")]
+
 # Students are added to the gradebook when their first submission is graded.
 c.Autograde.create_student = True
 c.GenerateAssignment.create_assignment = True

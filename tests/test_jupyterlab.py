@@ -9,6 +9,7 @@ unanswered. The server is stopped at the end. Screenshot: artifacts/screenshots/
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -46,13 +47,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    course = released_course(tmp_path_factory.mktemp("course"), ["gradcheck"])
-    home = tmp_path_factory.mktemp("student")
-    shutil.copytree(course / "release" / "gradcheck", home / "gradcheck")
+@contextlib.contextmanager
+def start_lab(root_dir, home, env=None):
+    """A ``jupyter lab`` server on 127.0.0.1 (token, own config dirs), stopped on exit."""
     token, port = secrets.token_hex(16), free_port()
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     for var, sub in [
         ("JUPYTER_CONFIG_DIR", "config"),
@@ -60,37 +59,43 @@ def lab(tmp_path_factory):
         ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
         ("JUPYTER_RUNTIME_DIR", "rt"),
     ]:
-        env[var] = str(home / f".{sub}")  # fmt: skip
+        env[var] = str(Path(home) / f".lab-{sub}")  # fmt: skip
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--allow-root",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home}",
+           "--allow-root", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
            "--LabApp.news_url=",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]  # fmt: skip
-    log = open(home / "lab.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(cmd, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    break
-                time.sleep(0.5)
-        else:
-            pytest.fail("jupyter lab did not start")
-        if server.poll() is not None:
-            pytest.fail("jupyter lab exited:\n" + (home / "lab.log").read_text()[-3000:])
-        yield {"base": base, "token": token, "home": home}
-    finally:
-        server.terminate()
+    log_path = Path(home) / "lab.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+            for _ in range(240):
+                if server.poll() is not None:
+                    pytest.fail("jupyter lab exited:\n" + log_path.read_text()[-3000:])
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                pytest.fail("jupyter lab did not start:\n" + log_path.read_text()[-3000:])
+            yield {"base": base, "token": token}
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    course = released_course(tmp_path_factory.mktemp("course"), ["gradcheck"])
+    home = tmp_path_factory.mktemp("student")
+    shutil.copytree(course / "release" / "gradcheck", home / "gradcheck")
+    with start_lab(home, home) as server:
+        yield {**server, "home": home}
 
 
 def test_student_fills_an_answer_runs_all_and_reads_the_verdict(lab):
