@@ -181,8 +181,8 @@ def carried_manifest(source):
 def carried_source(chapter, names, root="."):
     """Carried-cell source: the reference of ``names`` (hidden), then the carry_over call."""
     solutions = importlib.import_module("solutions")
-    answers = chapter_answers(chapter, root)
-    wrong = [n for n in names if n not in answers or not hasattr(solutions, n)]
+    answers = chapter_answers(chapter, root)  # empty when that chapter is not in this course
+    wrong = [n for n in names if (answers and n not in answers) or not hasattr(solutions, n)]
     if wrong:
         raise ValueError(f"given_{chapter}: not answers of the {chapter} chapter: {wrong}")
     refs = [_reference_source(getattr(solutions, n), docstring=False) for n in names]
@@ -269,7 +269,11 @@ def main(argv=None):
     paths = args.notebooks or notebooks(args.root)
     total = 0
     for path in paths:
-        drifted = sync_notebook(path, check=args.check)
+        try:
+            drifted = sync_notebook(path, check=args.check)
+        except ValueError as e:  # a carried cell naming what its chapter does not answer
+            print(f"{path}: {e}", file=sys.stderr)
+            return 1
         total += len(drifted)
         for gid in drifted:
             verb = "drifted from solutions" if args.check else "regenerated"
