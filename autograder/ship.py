@@ -82,10 +82,10 @@ def closed_source(chapter, root="."):
         if name in names:
             continue
         names.append(name)
-        tree = ast.parse(sync._reference_source(refs[name]))
+        tree = ast.parse(sync.reference_source(refs[name]))
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         todo += sorted(u for u in used if u in refs and u not in others and u not in names)
-    body = "\n\n".join(sync._reference_source(refs[n]) for n in reversed(names))
+    body = "\n\n".join(sync.reference_source(refs[n]) for n in reversed(names))
     doc = f'"""Reference layers of the {chapter} chapter, shipped after it closed."""\n\n'
     return doc + "import numpy as np\n\n\n" + body
 

@@ -139,7 +139,7 @@ def given_source(obj):
     return GIVEN_HEADER + "\n".join(lines).rstrip() + "\n"
 
 
-def _reference_source(obj, docstring=True):
+def reference_source(obj, docstring=True):
     """Source of a reference function or class without decorators (and maybe docstring)."""
     if isinstance(obj, type):
         return class_cell(obj, ())
@@ -185,7 +185,7 @@ def carried_source(chapter, names, root="."):
     wrong = [n for n in names if (answers and n not in answers) or not hasattr(solutions, n)]
     if wrong:
         raise ValueError(f"given_{chapter}: not answers of the {chapter} chapter: {wrong}")
-    refs = [_reference_source(getattr(solutions, n), docstring=False) for n in names]
+    refs = [reference_source(getattr(solutions, n), docstring=False) for n in names]
     hidden = "\n\n".join(refs) + "\n\n"
     listed = "".join(f'    "{n}",\n' for n in names)
     visible = CARRIED_VISIBLE.format(chapter=chapter, names=listed)

@@ -393,3 +393,40 @@ def test_dependency_resolution_follows_names_not_whole_packages(tmp_path):
         bookdeps.code_dependencies(["from pkg import fa"], tmp_path), tmp_path
     )
     assert before == unchanged != changed
+
+
+def test_launch_and_repository_buttons_come_from_the_one_setting():
+    """repository.url unset: no repository or launch button; set: both, opening the chapter
+    at its path in the student edition, on the services that have a URL."""
+    from types import SimpleNamespace
+
+    import student_site
+
+    def configured(url, launch):
+        options = {"repository_url": url, "launch_buttons": dict(launch)}
+        config = SimpleNamespace(html_theme_options=options, html_extra_path=[])
+        app = SimpleNamespace(srcdir=str(REPO / "tests"), config=config)  # no release/ there
+        student_site.on_config_inited(app, config)
+        return options
+
+    launch = {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "", "thebe": False}
+    off = configured("", launch)
+    assert off["use_repository_button"] is False and off["launch_buttons"] == {}
+    on = configured("https://github.com/course/student-edition", launch)
+    assert on["use_repository_button"] is True
+    assert on["launch_buttons"] == {"binderhub_url": "https://mybinder.org", "thebe": False}
+
+    url = "https://mybinder.org/v2/gh/course/student-edition/main?urlpath=lab/tree/release/rnn/rnn.ipynb"
+    context = {
+        "pathto": lambda target, resource=0: f"../../{target}",
+        "header_buttons": [
+            {"label": "launch-buttons", "buttons": [{"url": url}]},
+            {"label": "download-buttons", "buttons": [{"url": "a.ipynb"}, {"url": "a.pdf"}]},
+        ],
+    }
+    app = SimpleNamespace(config=SimpleNamespace(workbook_wheel="helpers.whl"))
+    student_site.on_html_page_context(app, "release/rnn/rnn", "page.html", context, None)
+    launch_group, downloads = context["header_buttons"]
+    assert launch_group["buttons"][0]["url"].endswith("urlpath=lab/tree/rnn/rnn.ipynb")
+    urls = [b["url"] for b in downloads["buttons"]]
+    assert urls == ["a.ipynb", "../../downloads/rnn.zip", "../../downloads/helpers.whl", "a.pdf"]

@@ -53,6 +53,16 @@ def test_edition_holds_the_notebooks_helpers_and_environment_only(edition):
     assert not [n for n in names if n.startswith(("solutions", "autograder"))]
 
 
+def test_every_release_folder_holds_no_answer_and_no_hidden_test(course):
+    secrets = leaks.Secrets.of_course(ROOT)
+    assert len(secrets.lines) > 50
+    for a in IDS:
+        folder = course / "release" / a
+        assert (folder / "workbook" / "carry.py").is_file()
+        assert not (folder / "workbook" / "numgrad.py").exists()
+        assert secrets.scan(folder) == {}, a
+
+
 def test_closed_chapter_ships_its_reference_to_later_chapters_only(course, tmp_path):
     """An instructor's course setting: temporal_loss closed -> its reference layers reach the
     rnn release (and the rnn notebook needs no temporal_loss notebook), not its own."""
