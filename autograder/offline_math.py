@@ -11,7 +11,9 @@ A page grows by the size of ``tex-svg-full.js`` (2.3 MB, about 0.6 MB gzipped).
 """
 
 import importlib.util
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -34,6 +36,12 @@ MACRO = """{%- macro mathjax(url=None) -%}
 def _mathjax_package():
     """``.cache/npm/node_modules/mathjax`` (installed with npm if missing)."""
     path = ROOT / "book" / "_ext" / "workbook_book.py"
+    want = re.search(r'MATHJAX_VERSION = "([^"]+)"', path.read_text(encoding="utf-8")).group(1)
+    cache = Path(os.environ.get("WORKBOOK_CACHE_DIR") or ROOT / ".cache").resolve()
+    package = cache / "npm" / "node_modules" / "mathjax"
+    if (package / "package.json").is_file():  # the usual case: no need to load Sphinx
+        if json.loads((package / "package.json").read_text()).get("version") == want:
+            return package
     sys.path.insert(0, str(path.parent))
     try:
         spec = importlib.util.spec_from_file_location("workbook_book", path)

@@ -23,7 +23,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = ("gradcheck", "softmax", "temporal_loss", "rnn", "lstm")
 COPIED = ("_config.yml", "_toc.yml", "book", "scripts", "solutions", "workbook", "autograder",
-          "assignments", "release", "pyproject.toml", "nbgrader_config.py")  # fmt: skip
+          "assignments", "pyproject.toml", "nbgrader_config.py")  # fmt: skip
+# release/ is always made afresh in the copy: a developer's stale release/ must not be tested.
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import bookdeps  # noqa: E402

@@ -85,6 +85,7 @@ def exchange(tmp_path_factory):
         if c.metadata.get("nbgrader", {}).get("grade_id") == "word_embedding_forward":
             c.source = answer["word_embedding_forward"]
     nbformat.write(nb, bob_nb)
+    (bob_nb.parent / "big.npy").write_bytes(b"0" * 6_000_000)  # over the exchange's 5 MB limit
     validated = {
         s: run(homes[s], "nbgrader", "validate", f"{GRADED}/{GRADED}.ipynb") for s in homes
     }
@@ -152,6 +153,7 @@ def test_submissions_hold_only_the_students_work(exchange):
         assert all(f.startswith("workbook/") for f in others), others  # the released helpers
         assert not [f for f in files if ".cache" in f or "__pycache__" in f]
         assert all((folder / f).stat().st_size < 5_000_000 for f in files)
+        assert "big.npy" not in files  # bob's 6 MB file was not submitted
 
 
 def test_each_student_fetched_feedback_without_hidden_tests_or_reference(exchange):

@@ -14,6 +14,9 @@ What cannot be carried over becomes a stand-in that raises that same message whe
 
 When your instructor has *closed* a chapter, its reference layers come with the helpers
 (``workbook/closed/<chapter>.py``) and are used instead of your notebook.
+
+(A little over the usual module size: finding, running and checking the earlier notebook
+and the one-line messages a student reads belong together.)
 """
 
 import ast
