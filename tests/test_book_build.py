@@ -418,11 +418,12 @@ def test_launch_and_repository_buttons_come_from_the_one_setting():
     assert on["launch_buttons"] == {"binderhub_url": "https://mybinder.org", "thebe": False}
 
     url = "https://mybinder.org/v2/gh/course/student-edition/main?urlpath=lab/tree/release/rnn/rnn.ipynb"
+    nb = "../../_sources/release/rnn/rnn.ipynb"  # the download keeps the book's own path
     context = {
         "pathto": lambda target, resource=0: f"../../{target}",
         "header_buttons": [
             {"label": "launch-buttons", "buttons": [{"url": url}]},
-            {"label": "download-buttons", "buttons": [{"url": "a.ipynb"}, {"url": "a.pdf"}]},
+            {"label": "download-buttons", "buttons": [{"url": nb}, {"url": "a.pdf"}]},
         ],
     }
     app = SimpleNamespace(config=SimpleNamespace(workbook_wheel="helpers.whl"))
@@ -430,4 +431,4 @@ def test_launch_and_repository_buttons_come_from_the_one_setting():
     launch_group, downloads = context["header_buttons"]
     assert launch_group["buttons"][0]["url"].endswith("urlpath=lab/tree/rnn/rnn.ipynb")
     urls = [b["url"] for b in downloads["buttons"]]
-    assert urls == ["a.ipynb", "../../downloads/rnn.zip", "../../downloads/helpers.whl", "a.pdf"]
+    assert urls == [nb, "../../downloads/rnn.zip", "../../downloads/helpers.whl", "a.pdf"]

@@ -70,8 +70,8 @@ def on_html_page_context(app, pagename, templatename, context, doctree):
         return
     pathto = context["pathto"]
     for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []):
-            if "url" in button:  # launch buttons open the chapter in the student edition
+        if group.get("label") == "launch-buttons":  # open the chapter in the student edition
+            for button in group.get("buttons", []):
                 button["url"] = button["url"].replace(f"release/{chapter}/", f"{chapter}/")
         if group.get("label") == "download-buttons" and app.config.workbook_wheel:
             group["buttons"][1:1] = [
