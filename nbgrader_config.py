@@ -11,13 +11,15 @@ file, so a copy of the repository works the same.
 
 import os
 
+from autograder.course import load as course_manifest
+
 ROOT = os.path.dirname(os.path.abspath(__file__))
-ASSIGNMENTS = ["gradcheck", "softmax", "temporal_loss", "rnn", "lstm"]
+COURSE = course_manifest()  # course.toml: ids, order, titles, points
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 
 c.CourseDirectory.root = ROOT
-c.CourseDirectory.course_id = "backprop-workbook"
+c.CourseDirectory.course_id = COURSE.id
 c.CourseDirectory.source_directory = "assignments"
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.submitted_directory = "submitted"
@@ -64,7 +66,14 @@ c.GenerateAssignment.create_assignment = True
 # A cell's output is capped so one flood cannot bloat the gradebook or feedback.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 30
-c.Execute.timeout = 120
+
+# Limits of the hardened grader, for `nbgrader autograde` and `python -m autograder grade`
+# alike (autograder/sandbox/limits.py lists them all). cell_timeout is the one timeout:
+# the wall seconds one cell may run before its sandbox is ended (that cell and the later
+# test cells score 0, earlier credit is kept). The batch's --cell-timeout and the
+# AUTOGRADER_CELL_TIMEOUT variable override it.
+c.Limits.cell_timeout = 60
+c.Limits.total_timeout = 600  # wall seconds for one whole notebook
 
 # Hardened grading (docs/hardened-grading.md): submissions restored from the source, run in a
 # sandbox, judged outside it; graded notebooks and feedback show no hidden tests.

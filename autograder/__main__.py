@@ -3,6 +3,10 @@
 Exit status: 0 when every submission was graded, 1 when some student's row says
 ``error`` (unreadable, missing or renamed notebook; grader failure) and needs the
 instructor, 2 for usage errors (bad arguments, an assignment not in the gradebook).
+
+Every limit of :class:`autograder.sandbox.limits.Limits` is also a flag
+(``--cell-timeout 30``): flags win over ``AUTOGRADER_*`` variables, which win over
+``c.Limits`` in the course's ``nbgrader_config.py``.
 """
 
 import argparse
@@ -23,6 +27,23 @@ def _positive(text):
     return n
 
 
+def _limit_flags(p):
+    """One flag per configurable limit, named and typed from the traitlets trait."""
+    from traitlets import Bool
+
+    from autograder.sandbox.limits import Limits
+
+    g = p.add_argument_group("limits (default: c.Limits in nbgrader_config.py)")
+    for name, trait in Limits.class_own_traits(config=True).items():
+        flag = "--" + name.replace("_", "-")
+        helptext = f"{trait.help} (default {trait.default_value!r})"
+        if isinstance(trait, Bool):
+            g.add_argument(flag, action=argparse.BooleanOptionalAction, help=helptext)
+        else:
+            kind = type(trait.default_value)
+            g.add_argument(flag, type=kind, metavar=kind.__name__.upper(), help=helptext)
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -31,6 +52,7 @@ def parser():
     g.add_argument("--workers", type=_positive, default=os.cpu_count() or 1)
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
+    _limit_flags(g)
     return p
 
 

@@ -47,10 +47,12 @@ sys.path.insert(0, str(REPO / "tests" / "fixtures" / "hardened"))
 import course  # noqa: E402
 from report import cpu_model, write_block  # noqa: E402
 
+from autograder import course as course_manifest  # noqa: E402
 from autograder.mistakes.base import all_mistakes, mutant_source  # noqa: E402
+from autograder.store import load_results  # noqa: E402
 from workbook.data import captions  # noqa: E402
 
-IDS = ["gradcheck", "softmax", "temporal_loss", "rnn", "lstm"]
+IDS = list(course_manifest.load().ids)
 START, END = "<!-- class:start -->", "<!-- class:end -->"
 HARDENED_LINES = ("from autograder.nbgrader_ext.config import apply", "apply(c)")
 # One cycle of submission kinds (per assignment, shifted per assignment).
@@ -103,7 +105,8 @@ def build_courses(tmp, timeout):
             kept = [ln for ln in lines if not ln.strip().startswith(HARDENED_LINES)]
             assert len(lines) - len(kept) == 2, "expected the two hardened lines in the config"
             lines = kept
-        lines.append(f"c.Execute.timeout = {timeout}  # bench_class: same cell timeout for both")
+        knob = "Limits.cell_timeout" if hardened else "Execute.timeout"
+        lines.append(f"c.{knob} = {timeout}  # bench_class: same cell timeout for both")
         cfg.write_text("\n".join(lines) + "\n")
         roots.append(root)
     return roots
@@ -223,10 +226,9 @@ def cell_seconds(root):
     """``{(student, id): seconds}``: the notebook's cells' own run time inside the sandbox."""
     out = {}
     for a in IDS:
-        for p in (root / ".autograder" / a / "results").glob("*.json"):
-            res = json.loads(p.read_text())
-            for entry in res["notebooks"].values():
-                out[(res["student"], a)] = entry.get("cell_seconds", 0.0)
+        for result in load_results(root, a):
+            for nb in result.notebooks:
+                out[(result.student, a)] = nb.cell_seconds
     return out
 
 

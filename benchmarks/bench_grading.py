@@ -11,7 +11,6 @@ other with the hardened batch (``--workers 2``), once each, and writes the table
 """
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -24,6 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "hardened"))
 import course  # noqa: E402
 from report import write_block  # noqa: E402
+
+from autograder.store import load_results  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- grading:start -->", "<!-- grading:end -->"
@@ -75,11 +76,7 @@ def main(argv=None):
         t_ours, r2 = timed(cmd, ours_root)
         t_boot, _ = timed([sys.executable, "-c", "import autograder.batch"], ours_root)
         s_stock, s_ours = scores(stock_root), scores(ours_root)
-        cells = []
-        for p in (ours_root / ".autograder" / "fx" / "results").glob("*.json"):
-            cells += [
-                e.get("cell_seconds", 0.0) for e in json.loads(p.read_text())["notebooks"].values()
-            ]
+        cells = [nb.cell_seconds for r in load_results(ours_root, "fx") for nb in r.notebooks]
     not_fooled = [s for s in s_stock if not s.startswith("rel_error")]
     same = all(s_stock[s] == s_ours[s] for s in not_fooled)
     fooled = sum(s_stock[s] > s_ours[s] for s in s_stock if s.startswith("rel_error"))

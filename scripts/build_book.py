@@ -24,7 +24,10 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-CHAPTERS = ("gradcheck", "softmax", "temporal_loss", "rnn", "lstm")
+sys.path.insert(0, str(REPO))
+from autograder.course import load as _course  # noqa: E402
+
+CHAPTERS = _course().ids  # the course manifest, course.toml
 
 
 class _Tee:

@@ -70,4 +70,4 @@ def test_each_assignment_alone_gives_the_same_scores(root):
     for a in IDS:
         rows, code = batch.run(root, a, workers=2, force=True)
         assert code == 1
-        assert {r[0]: r[2] for r in rows} == EXPECTED
+        assert {r.student: r.score for r in rows} == EXPECTED

@@ -20,9 +20,8 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hardened"))
 import course  # noqa: E402
 import faults  # noqa: E402
 
-from autograder.nbgrader_ext.canonical import canonical_cells  # noqa: E402
-from autograder.sandbox.restore import restore  # noqa: E402
-from autograder.sandbox.run import grade_notebook  # noqa: E402
+from autograder.notebook.canonical import canonical_cells  # noqa: E402
+from autograder.notebook.grade import grade_notebook  # noqa: E402
 
 pytestmark = course.sandbox_marks()
 
@@ -96,7 +95,6 @@ def test_grades_identical_over_20_reruns(root):
     )
     seen = set()
     for _ in range(20):
-        restored, _ = restore(nb, canon)
-        _, result = grade_notebook(restored)
-        seen.add(tuple((g, ok, msg) for g, _, ok, msg in result.grades))
+        result = grade_notebook(nb, canon)
+        seen.add(tuple((c.grade_id, c.passed, c.message) for c in result.cells))
     assert len(seen) == 1, seen

@@ -17,6 +17,7 @@ import faults  # noqa: E402
 
 from autograder import batch  # noqa: E402
 from autograder.sandbox.limits import Limits  # noqa: E402
+from autograder.store import load_results  # noqa: E402
 
 pytestmark = course.sandbox_marks()
 
@@ -34,7 +35,7 @@ def graded(tmp_path_factory):
         else:
             course.submit(root, student, nb)
     rows, code = batch.run(root, "fx", workers=2, limits=LIMITS)
-    return {"root": root, "rows": {r[0]: r for r in rows}, "code": code}
+    return {"root": root, "rows": {r.student: r for r in rows}, "code": code}
 
 
 def _expected():
@@ -47,13 +48,14 @@ def _expected():
 def test_fault_is_contained(graded, student):
     _, score, status, detail = _expected()[student]
     row = graded["rows"][student]
-    assert row[1] == status, row
-    assert row[2] == score, row
-    assert detail in (row[4] or ""), row
+    assert row.status == status, row
+    assert row.score == score, row
+    assert detail in (row.detail or ""), row
 
 
 def test_control_and_batch(graded):
-    assert graded["rows"]["control"][1:3] == ("graded", 8.0)
+    control = graded["rows"]["control"]
+    assert (control.status, control.score) == ("graded", 8.0)
     assert graded["code"] == 1  # the unreadable / renamed notebooks need the instructor
 
 
@@ -87,10 +89,21 @@ def test_unreadable_notebooks_get_a_clear_feedback_notebook(graded):
     assert "could not be read" in text
 
 
+def test_stored_results_carry_repairs_and_kernel_deaths(graded):
+    results = {r.student: r for r in load_results(graded["root"], "fx")}
+    assert set(results) == set(graded["rows"])
+    assert "duplicate of cell" in " ".join(results["duplicated_test_cell"].notebooks[0].notes)
+    death = results["os_exit"].notebook("fx").deaths[0]
+    assert "exited" in death.reason and graded["rows"]["os_exit"].detail.endswith(
+        f"kernel died at cell {death.cell} ({death.reason})"
+    )
+    assert results["empty_notebook"].notebook("fx").unreadable == "the notebook file is empty"
+
+
 def test_rerun_skips_everything_and_keeps_scores(graded):
     rows, _ = batch.run(graded["root"], "fx", workers=2, limits=LIMITS)
-    assert all(r[1].endswith("(unchanged, skipped)") for r in rows)
+    assert all(r.status.endswith("(unchanged, skipped)") for r in rows)
     before = graded["rows"]
-    assert [(r[0], r[1].split(" ")[0], r[2]) for r in rows] == [
-        (s, before[s][1], before[s][2]) for s in sorted(before)
+    assert [(r.student, r.status.split(" ")[0], r.score) for r in rows] == [
+        (s, before[s].status, before[s].score) for s in sorted(before)
     ]

@@ -14,6 +14,7 @@ import course  # noqa: E402
 import faults  # noqa: E402
 
 from autograder import batch  # noqa: E402
+from autograder.store import load_results  # noqa: E402
 
 pytestmark = [pytest.mark.nbgrader, *course.sandbox_marks()]
 
@@ -65,6 +66,16 @@ def test_stock_autograde_uses_hardened_grader(course_root):
     assert scores["truncated"] == 0
 
 
+def test_stock_autograde_stores_typed_results(course_root):
+    results = {r.student: r for r in load_results(course_root, "fx")}
+    assert {s: r.score for s, r in results.items()} == _scores(course_root)
+    assert results["duplicated"].notebooks[0].notes  # the repairs reach the result
+    assert results["os_exit"].notebook("fx").died_at is not None
+    assert results["truncated"].status == "error"
+    assert "not a valid notebook" in results["truncated"].reason
+    assert "BEGIN HIDDEN TESTS" not in results["wrong"].notebook("fx").notebook
+
+
 def test_feedback_has_no_hidden_tests(course_root):
     course.nbgrader(course_root, "generate_feedback", "fx")
     pages = list((course_root / "feedback").glob("*/fx/fx.html"))
@@ -80,4 +91,4 @@ def test_feedback_has_no_hidden_tests(course_root):
 def test_batch_gives_the_same_scores_as_stock(course_root):
     stock = _scores(course_root)
     rows, _ = batch.run(course_root, "fx", workers=2, force=True)
-    assert {r[0]: r[2] for r in rows} == stock
+    assert {r.student: r.score for r in rows} == stock

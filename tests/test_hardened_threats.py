@@ -6,7 +6,6 @@ One batch grades the controls and every attack of ``tests/fixtures/hardened/atta
 
 import hashlib
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,7 +16,9 @@ import attacks  # noqa: E402
 import course  # noqa: E402
 
 from autograder import batch  # noqa: E402
+from autograder.sandbox import jail  # noqa: E402
 from autograder.sandbox.limits import Limits  # noqa: E402
+from autograder.store import load_results  # noqa: E402
 
 pytestmark = course.sandbox_marks()
 
@@ -33,7 +34,7 @@ def graded(tmp_path_factory):
     rows, code = batch.run(root, "fx", workers=2, limits=Limits(cell_timeout=20))
     return {
         "root": root,
-        "rows": {r[0]: r for r in rows},
+        "rows": {r.student: r for r in rows},
         "code": code,
         "victim_unchanged": hashlib.sha256(victim.read_bytes()).hexdigest() == before,
     }
@@ -53,10 +54,10 @@ def _gradebook_scores(root):
 def test_attack_scores_exactly(graded, student):
     row = graded["rows"][student]
     expected = attacks.ATTACKS[student][1]
-    assert row[1] == "graded", row
-    assert row[2] == expected, row
+    assert row.status == "graded", row
+    assert row.score == expected, row
     if student not in ("honest_correct",):
-        assert row[2] <= course.HONEST_WRONG_SCORE
+        assert row.score <= course.HONEST_WRONG_SCORE
 
 
 def test_batch_exit_code_is_zero(graded):
@@ -80,5 +81,23 @@ def test_feedback_notebooks_hold_no_hidden_tests(graded):
         assert "/solutions/" not in outputs and "autograder/grader.py" not in outputs
 
 
-def test_sandbox_state_is_removed(graded):
-    shutil.rmtree(graded["root"] / ".autograder")
+def _uids_of_live_processes():
+    uids = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            line = next(x for x in status.read_text().splitlines() if x.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue  # the process ended meanwhile
+        uids.add(int(line.split()[1]))
+    return uids
+
+
+def test_no_sandbox_process_outlives_the_batch(graded):
+    sandbox_uids = set(range(jail.UID_BASE, jail.UID_BASE + 16))
+    assert not _uids_of_live_processes() & sandbox_uids
+
+
+def test_every_student_has_one_typed_result(graded):
+    results = {r.student: r for r in load_results(graded["root"], "fx")}
+    assert set(results) == set(graded["rows"])
+    assert all(results[s].score == row.score for s, row in graded["rows"].items())

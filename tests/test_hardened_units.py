@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 from nbformat import v4
 
-from autograder.nbgrader_ext.exporter import read_submission
-from autograder.nbgrader_ext.hide_tests import strip_hidden
-from autograder.sandbox import cells, wire
+from autograder.notebook import cells
+from autograder.notebook.canonical import CanonicalCell
+from autograder.notebook.hidden import DEFAULT as HIDDEN
+from autograder.notebook.read import read_submission
+from autograder.notebook.recap import recap
+from autograder.notebook.restore import restore
+from autograder.sandbox import wire
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.recap import recap
-from autograder.sandbox.restore import restore
 
 
 def _roundtrip(v):
@@ -44,7 +46,7 @@ def test_wire_rejects_lying_frames():
 
 
 CANON = [
-    dict(
+    CanonicalCell(
         grade_id="ans",
         cell_type="code",
         source="def f():\n    raise NotImplementedError",
@@ -54,7 +56,7 @@ CANON = [
         points=0,
         checksum="c1",
     ),
-    dict(
+    CanonicalCell(
         grade_id="test",
         cell_type="code",
         source="x = 1\n### BEGIN HIDDEN TESTS\ngrade('f', f)\n### END HIDDEN TESTS",
@@ -84,7 +86,7 @@ def test_restore_repairs_structure():
     )
     out, notes = restore(nb, CANON)
     srcs = [c.source for c in out.cells]
-    assert srcs == ["import numpy", "def f():\n    return 1", CANON[1]["source"]]
+    assert srcs == ["import numpy", "def f():\n    return 1", CANON[1].source]
     assert out.cells[2].metadata.nbgrader["points"] == 2.0 and out.cells[2].cell_type == "code"
     assert len({c.id for c in out.cells}) == 3 and notes
 
@@ -97,7 +99,7 @@ def test_restore_puts_back_deleted_cells_before_moved_definitions():
 
 
 def test_hidden_tests_are_stripped():
-    text = strip_hidden(CANON[1]["source"])
+    text = HIDDEN.remove(CANON[1].source)
     assert "grade(" not in text and text.startswith("x = 1")
 
 
@@ -149,14 +151,14 @@ def test_weak_fallback_still_grades_and_says_so(monkeypatch):
     sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hardened"))
     import course
 
+    from autograder.notebook.grade import grade_notebook
     from autograder.sandbox import jail
-    from autograder.sandbox.run import grade_notebook
 
     monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
     jail.bwrap_status.cache_clear()
     try:
         nb = course.source_notebook()
-        _, result = grade_notebook(nb)
+        result = grade_notebook(nb)
         assert result.score == course.FULL_SCORE
         assert result.weak_sandbox and "WEAK FALLBACK" in result.weak_sandbox
     finally:
@@ -165,14 +167,15 @@ def test_weak_fallback_still_grades_and_says_so(monkeypatch):
 
 
 def test_sandbox_reads_the_staged_captioning_set_instead_of_regenerating_it():
-    from autograder.sandbox.run import grade_notebook
+    from autograder.notebook.grade import grade_notebook
 
     src = (
         "from workbook.data import captions\n"
         "data = captions.load_captioning_data(max_train=5)\n"
         "print('regenerated:', len(captions._MEMORY), data['train_captions'].shape)"
     )
-    nb, result = grade_notebook(v4.new_notebook(cells=[v4.new_code_cell(src)]))
+    nb = v4.new_notebook(cells=[v4.new_code_cell(src)])
+    result = grade_notebook(nb)
     assert result.died is None
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert "regenerated: 0 (5, 17)" in text, nb.cells[0].outputs
@@ -187,10 +190,11 @@ def _graded_notebook(trailing):
 
 
 def test_cells_after_the_last_grade_cell_are_not_run_unless_asked(monkeypatch):
-    from autograder.sandbox.run import grade_notebook
+    from autograder.notebook.grade import grade_notebook
 
     trailing = [v4.new_code_cell("print('trained')"), v4.new_code_cell("import os; os._exit(3)")]
-    nb, result = grade_notebook(_graded_notebook(trailing))
+    nb = _graded_notebook(trailing)
+    result = grade_notebook(nb)
     assert result.score == 1 and result.died is None
     assert [o["text"] for o in nb.cells[1].outputs] == ["checked\n"]
     for cell in nb.cells[3:]:
@@ -198,6 +202,7 @@ def test_cells_after_the_last_grade_cell_are_not_run_unless_asked(monkeypatch):
         assert "not run while grading" in cell.outputs[0]["text"]
 
     monkeypatch.setenv("AUTOGRADER_RUN_TRAILING", "1")
-    nb, result = grade_notebook(_graded_notebook(trailing))
+    nb = _graded_notebook(trailing)
+    result = grade_notebook(nb)
     assert result.score == 1 and result.died_at == 5
     assert [o["text"] for o in nb.cells[3].outputs] == ["trained\n"]

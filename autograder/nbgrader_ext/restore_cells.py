@@ -1,19 +1,29 @@
 """Sanitize step: restore the submission's structure from the source (replaces nbgrader's
 ``DeduplicateIds`` + ``OverwriteCells``), so duplicated, split, deleted or retyped test
-cells and edited metadata are repaired and graded instead of aborting the batch."""
+cells and edited metadata are repaired and graded instead of aborting the class.
+
+The repairs are logged and handed to the autograde step (:data:`utils.HANDOVER` in the
+notebook's metadata), which puts them into the typed result.
+"""
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.nbgrader_ext.canonical import canonical_cells, source_path_for
-from autograder.sandbox.restore import restore
+from autograder.nbgrader_ext import utils
+from autograder.notebook.canonical import canonical_cells
+from autograder.notebook.restore import restore
 
 
 class RestoreCells(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        src = source_path_for(self, info["assignment"], info["notebook"])
+        src = utils.source_path(self, info["assignment"], info["notebook"])
         canon = canonical_cells(info["db_url"], info["notebook"], info["assignment"], src)
         restored, notes = restore(nb, canon)
         for note in notes:
             self.log.warning("%s/%s: %s", info.get("student"), info["notebook"], note)
+        unreadable = resources.get("autograder", {}).get("unreadable")
+        restored.metadata[utils.HANDOVER] = {
+            "notes": [] if unreadable else notes,
+            "unreadable": unreadable,
+        }
         return restored, resources

@@ -78,7 +78,7 @@ class Session:
     """One sandboxed runner. ``serve(fn, args, kwargs, opaque)`` runs a reference call."""
 
     def __init__(self, serve, limits=None, stage=None):
-        self.limits = limits or Limits.from_env()
+        self.limits = limits or Limits.load()
         self.serve = serve
         self.stage = stage or jail.staging_dir()
         self.proc = None
@@ -91,7 +91,7 @@ class Session:
         cmd_r, self.cmd_w = os.pipe()
         msg_r, msg_w = os.pipe()
         self.uid = jail.take_uid()
-        argv, env, self.isolated = jail.command(self.stage, cmd_r, msg_w, self.uid, self.limits)
+        argv, env = jail.command(self.stage, cmd_r, msg_w, self.uid, self.limits)
         self.workdir = tempfile.mkdtemp(prefix="autograder-work-")
         self.proc = subprocess.Popen(
             argv,

@@ -25,8 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 GRADER_DIR = "/opt/grader"
 # What student code may import from the repository (copied, read-only, into the sandbox).
 STAGED = [
+    "course.toml",
+    "autograder/course.py",
     "autograder/api.py",
     "autograder/collect.py",
+    "autograder/collected.py",
+    "autograder/namespaces.py",
     "autograder/outputs.py",
     "autograder/specs",
     "autograder/sandbox/wire.py",
@@ -153,7 +157,7 @@ def _ro_with_parents(args, made, path):
     args += ["--ro-bind", str(path), str(path)]
 
 
-def _env(limits):
+def _env():
     env = {
         "HOME": "/tmp/home",
         "PATH": "/usr/bin:/bin",
@@ -172,17 +176,17 @@ def _env(limits):
 
 
 def command(stage, cmd_fd, msg_fd, uid, limits):
-    """``(argv, env, isolated)``: how to start the runner for one sandbox session."""
+    """``(argv, env)``: how to start the runner for one sandbox session."""
     ok, bwrap = bwrap_status()
     guest = f"{GRADER_DIR}/autograder/sandbox/guest.py"
-    env = _env(limits)
+    env = _env()
     runner = ["-s", "-B", guest, str(cmd_fd), str(msg_fd), str(uid)]
     if not ok:
         env = dict(env, HOME=tempfile.gettempdir(), PYTHONPATH=stage, AUTOGRADER_GUEST_ROOT=stage)
         env.pop("MPLCONFIGDIR")
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
-        return argv + [str(cmd_fd), str(msg_fd), "0"], env, False
+        return argv + [str(cmd_fd), str(msg_fd), "0"], env
     args = [bwrap, "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
         if os.path.islink(top):
@@ -207,4 +211,4 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
         args += ["--setenv", k, v]
     args += ["--setenv", "PYTHONPATH", GRADER_DIR, "--chdir", "/tmp"]
     py = os.path.join(sys.prefix, "bin", "python")
-    return args + ["--", py, *runner], {}, True
+    return args + ["--", py, *runner], {}

@@ -1,51 +1,64 @@
-"""The knobs of one sandboxed run; every value can be overridden by an environment variable.
+"""The limits of one sandboxed run, as one traitlets ``Configurable`` that both front doors use.
 
-``AUTOGRADER_CELL_TIMEOUT=5`` sets :attr:`Limits.cell_timeout` and so on (the variable is
-``AUTOGRADER_`` plus the upper-cased field name). The sandbox itself never sees these
-variables: its environment is rebuilt from scratch.
+Set them in ``nbgrader_config.py`` (``c.Limits.cell_timeout = 60``); ``python -m
+autograder grade`` reads the same file and its flags (``--cell-timeout 30``) win over it.
+Each value can also be overridden by an environment variable, ``AUTOGRADER_`` plus the
+upper-cased name (``AUTOGRADER_CELL_TIMEOUT=30``), which wins over the file and loses to
+the flags. The sandbox itself never sees any of these: its environment is rebuilt.
 """
 
-import dataclasses
 import os
-from dataclasses import dataclass
+
+from traitlets import Bool, Float, Int
+from traitlets.config import Configurable
 
 
-@dataclass(frozen=True)
-class Limits:
-    cell_timeout: float = 60.0  # wall seconds for one cell
-    total_timeout: float = 600.0  # wall seconds for the whole notebook
-    cpu_seconds: int = 600  # RLIMIT_CPU of the sandboxed process
-    memory_mb: int = 3072  # RLIMIT_AS (address space) of the sandboxed process
-    nproc: int = 64  # RLIMIT_NPROC for the sandbox's own user id (threads count)
-    file_mb: int = 64  # RLIMIT_FSIZE; the scratch tmpfs is twice this size
-    nofile: int = 256  # RLIMIT_NOFILE
-    stream_bytes: int = 100_000  # per cell, stdout + stderr text kept
-    display_bytes: int = 2_000_000  # per cell, execute_result + display_data payloads kept
-    display_items: int = 20  # per cell, display_data outputs kept
-    error_chars: int = 4_000  # per error output (evalue + traceback)
-    message_bytes: int = 64 * 1024 * 1024  # largest frame accepted from the sandbox
-    figures: bool = True  # capture open matplotlib figures as PNG after each cell
-    # Code cells after the last grade cell cannot change any score (cells run in order), so
-    # they are not run while grading: the demos there (training runs, timing, plots) would
-    # cost seconds per notebook. AUTOGRADER_RUN_TRAILING=1 runs them like stock nbgrader.
-    run_trailing: bool = False
+class Limits(Configurable):
+    cell_timeout = Float(60.0, help="wall seconds one cell may run while grading").tag(config=True)
+    total_timeout = Float(600.0, help="wall seconds for the whole notebook").tag(config=True)
+    cpu_seconds = Int(600, help="RLIMIT_CPU of the sandboxed process").tag(config=True)
+    memory_mb = Int(3072, help="RLIMIT_AS (address space, MB) of the sandbox").tag(config=True)
+    nproc = Int(64, help="RLIMIT_NPROC of the sandbox's own user id").tag(config=True)
+    file_mb = Int(64, help="RLIMIT_FSIZE (MB); the scratch /tmp is twice this").tag(config=True)
+    nofile = Int(256, help="RLIMIT_NOFILE of the sandboxed process").tag(config=True)
+    stream_bytes = Int(100_000, help="stdout + stderr text kept per cell").tag(config=True)
+    display_bytes = Int(2_000_000, help="display payloads kept per cell").tag(config=True)
+    display_items = Int(20, help="display_data outputs kept per cell").tag(config=True)
+    error_chars = Int(4_000, help="characters kept per error output").tag(config=True)
+    message_bytes = Int(64 << 20, help="largest message accepted from the sandbox").tag(config=True)
+    figures = Bool(True, help="capture open matplotlib figures after each cell").tag(config=True)
+    run_trailing = Bool(
+        False,
+        help="also run the code cells after the last test cell (they cannot change a score; "
+        "their demos cost seconds per notebook)",
+    ).tag(config=True)
 
     @classmethod
-    def from_env(cls, **overrides):
+    def names(cls):
+        """The configurable limits, in declaration order."""
+        return list(cls.class_own_traits(config=True))
+
+    @classmethod
+    def load(cls, config=None, environ=None, **overrides):
+        """``config`` (``c.Limits``), then ``AUTOGRADER_*`` variables, then ``overrides``."""
+        environ = os.environ if environ is None else environ
         values = {}
-        for f in dataclasses.fields(cls):
-            raw = os.environ.get("AUTOGRADER_" + f.name.upper())
+        for name, trait in cls.class_own_traits(config=True).items():
+            raw = environ.get("AUTOGRADER_" + name.upper())
             if raw is not None:
-                values[f.name] = (
-                    (raw.lower() in ("1", "true", "yes"))
-                    if f.type in (bool, "bool")
-                    else type(f.default)(raw)
+                values[name] = (
+                    raw.lower() in ("1", "true", "yes")
+                    if isinstance(trait, Bool)
+                    else type(trait.default_value)(raw)
                 )
-        values.update(overrides)
-        return cls(**values)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(config=config, **values) if config is not None else cls(**values)
 
     def guest_view(self):
         """The subset the in-sandbox runner needs (plain dict for the wire)."""
         keys = ("cpu_seconds", "memory_mb", "nproc", "file_mb", "nofile", "stream_bytes")
         keys += ("display_bytes", "display_items", "error_chars", "figures")
         return {k: getattr(self, k) for k in keys}
+
+    def __repr__(self):
+        return "Limits(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self.names()) + ")"

@@ -2,7 +2,7 @@
 
 jupyter-cache keys a notebook on its code cells only, so a figure page that calls
 ``solutions.lstm_backward`` would keep its cached outputs after ``solutions/lstm.py``
-changes. :func:`page_dependencies` resolves, statically and transitively, the local
+changes. :func:`code_dependencies` resolves, statically and transitively, the local
 modules a page imports; the book extension adds their digest to the page as a hidden
 cell, which changes the cache key exactly when one of those files changes.
 
@@ -25,7 +25,7 @@ import ast
 import hashlib
 from pathlib import Path
 
-__all__ = ["code_dependencies", "dependency_lines", "page_dependencies", "strip_magics"]
+__all__ = ["code_dependencies", "dependency_lines", "strip_magics"]
 
 
 def strip_magics(source: str) -> str:
@@ -152,9 +152,6 @@ def code_dependencies(sources: list[str], root: Path) -> list[Path]:
     for source in sources:
         resolver.add_source(source)
     return sorted(resolver.files)
-
-
-page_dependencies = code_dependencies
 
 
 def dependency_lines(files: list[Path], root: Path) -> list[str]:

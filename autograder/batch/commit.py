@@ -1,0 +1,80 @@
+"""Commit one student's result: autograded notebooks on disk, then the gradebook, then the
+journal. Only the batch's main thread calls this, through its one
+:class:`nbgrader.api.Gradebook`.
+
+The gradebook is written by nbgrader's own ``SaveAutoGrades`` code (its ``preprocess_cell``:
+``utils.determine_grade`` for graded cells, ``needs_manual_grade`` when a manual score
+exists or no auto score could be given, the comment "No response." for unchanged answers),
+on the graded notebook that ``autograded/`` receives.
+"""
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+from nbgrader.preprocessors import SaveAutoGrades
+
+from autograder.batch import journal
+from autograder.store import write_atomic
+
+
+def write_autograded(course, result):
+    dest = Path(course.autograded(result.student, result.assignment))
+    dest.mkdir(parents=True, exist_ok=True)
+    for nb in result.notebooks:
+        path = dest / f"{nb.name}.ipynb"
+        if path.exists():
+            os.chmod(path, 0o644)
+        write_atomic(path, nb.notebook.encode())
+        os.chmod(path, 0o444)
+    sub = Path(course.submitted(result.student, result.assignment))
+    if (sub / "timestamp.txt").exists():
+        shutil.copyfile(sub / "timestamp.txt", dest / "timestamp.txt")
+
+
+def save_auto_grades(gb, notebook, notebook_id, assignment, student):
+    """What stock ``SaveAutoGrades`` writes for ``notebook``; returns its total auto score."""
+    saver = SaveAutoGrades()
+    saver.gradebook, saver.notebook_id = gb, notebook_id
+    saver.assignment_id, saver.student_id = assignment, student
+    total = 0.0
+    for i, cell in enumerate(notebook.cells):
+        saver.preprocess_cell(cell, {}, i)
+        if utils.is_grade(cell):
+            gid = cell.metadata["nbgrader"]["grade_id"]
+            total += gb.find_grade(gid, notebook_id, assignment, student).auto_score or 0.0
+    return total
+
+
+def save_grades(gb, course, result):
+    """Write ``result`` into the gradebook, as ``nbgrader autograde`` does; the total score."""
+    student, assignment = result.student, result.assignment
+    gb.update_or_create_student(student)
+    ts = course.cd.get_existing_timestamp(course.submitted(student, assignment))
+    if ts:
+        gb.update_or_create_submission(assignment, student, timestamp=ts)
+    else:
+        gb.update_or_create_submission(assignment, student)
+    total = 0.0
+    for nb in result.notebooks:
+        graded = nbformat.v4.reads(nb.notebook)  # written by the core: parsed, not re-validated
+        total += save_auto_grades(gb, graded, nb.name, assignment, student)
+    gb.db.commit()
+    return total
+
+
+def commit(gb, course, plan, result):
+    """Commit ``result``; return ``None`` or why the grades could not be saved."""
+    try:
+        write_autograded(course, result)
+        with warnings.catch_warnings():  # nbgrader's own autoflush warnings, as in its CLI
+            warnings.simplefilter("ignore")
+            score = save_grades(gb, course, result)
+    except Exception as e:
+        gb.db.rollback()
+        return f"could not save grades: {type(e).__name__}: {e}"
+    journal.journal(plan.state_dir, result.student, result.key, score)
+    return None
