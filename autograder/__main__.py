@@ -1,4 +1,7 @@
-"""Command line: ``python -m autograder grade <id> [<id> ...] [--workers N] [--force]``.
+"""Command line: ``python -m autograder grade <id> [<id> ...] [--workers N | --scheduler ADDR]``.
+
+``python -m autograder gradescope <id> -o DIR`` and ``python -m autograder prairielearn <id>
+-o DIR`` write autograders for those platforms, built from the same grader.
 
 Exit status: 0 when every submission was graded, 1 when some student's row says
 ``error`` (unreadable, missing or renamed notebook; grader failure) and needs the
@@ -50,6 +53,18 @@ def parser():
     g = sub.add_parser("grade", help="grade all submissions (hardened, parallel)")
     g.add_argument("assignment", nargs="+", help="assignment id(s): several share one pool")
     g.add_argument("--workers", type=_positive, default=os.cpu_count() or 1)
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="grade on a Dask cluster: tcp://HOST:PORT of its scheduler, or local:N for a "
+        "LocalCluster of N worker processes here (--workers is then ignored)",
+    )
+    g.add_argument(
+        "--allow-weak-sandbox",
+        action="store_true",
+        help="with --scheduler: let workers without bubblewrap grade in the announced weak "
+        "fallback instead of refusing",
+    )
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
     _limit_flags(g)
