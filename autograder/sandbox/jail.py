@@ -91,6 +91,14 @@ def staging_dir(extra=()):
         return str(d)
 
 
+def remove_staged():
+    """Remove this process's staged directories now (a Dask worker closing; else at exit)."""
+    with _lock:
+        for d in _staged.values():
+            shutil.rmtree(d, True)
+        _staged.clear()
+
+
 @functools.cache
 def bwrap_status():
     """``(True, path)`` when bubblewrap can create a sandbox here, else ``(False, reason)``."""
