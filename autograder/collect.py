@@ -1,170 +1,36 @@
 """Student side of grading: run a spec's cases on the student's objects, keep plain outputs.
 
-This half never imports ``solutions``: it needs only the spec, the student's
-objects and the reference sub-functions to swap in (passed by the caller). Its
-result, :class:`Collected`, holds nothing but plain arrays and strings, so it
-can be produced in a sandboxed process and judged elsewhere
-(:mod:`autograder.grader`).
+This half never imports ``solutions``: it needs only the spec, the student's objects and
+the reference sub-functions to swap in (passed by the caller). Its result,
+:class:`Collected`, holds nothing but plain arrays and strings, so it can be produced in a
+sandboxed process and judged elsewhere (:mod:`autograder.grader`).
+
+A composite (a spec with ``swap``) runs twice: with the student's own sub-functions, then
+with the reference ones swapped in (``Collected.swapped``); the judge gives full credit
+when either run passes. When the two runs disagree, the student's sub-functions that the
+first run called are also run on their own hidden cases (``Collected.parts``), so that
+the judge can name an earlier function as the cause of a failure.
 """
 
-import os
-import sys
 import types
 import warnings
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from autograder import specs
-from autograder.outputs import GradingFailure, to_plain
+from autograder.collected import Collected
+from autograder.namespaces import foreign_origin, functions_of, globals_of, recorders, swapped
+from autograder.outputs import GradingFailure, same_values, to_plain
 
 SEED = 231_2025
-_OWN_PACKAGES = ("solutions", "autograder", "workbook")
+__all__ = ["Collected", "case_rng", "collect", "quiet", "raised"]
 
 
 def case_rng(name, index):
     """The generator of hidden case ``index`` of ``name`` (same on both sides)."""
     return np.random.default_rng([SEED, zlib.crc32(name.encode()), index])
-
-
-def slot_of(name):
-    """The ``impl`` attribute ``name``'s object fills: ``CaptioningRNN.loss:lstm`` -> class."""
-    return name.split(":")[0].split(".")[0]
-
-
-@dataclass
-class Collected:
-    """Outputs of the student's code: ``cases[i][label]`` is a plain ndarray or, when the
-    value could not be accepted, the one-line reason (str). ``error`` (with ``error_case``)
-    is set when the code raised or could not be graded at all."""
-
-    name: str
-    cases: list = field(default_factory=list)
-    error: str | None = None
-    error_case: int = -1  # -1: before any case ran (nothing was callable)
-
-    def to_wire(self):
-        """Plain data for the sandbox wire (:mod:`autograder.sandbox.wire`)."""
-        return {
-            "t": "collected",
-            "name": self.name,
-            "cases": self.cases,
-            "error": self.error,
-            "error_case": self.error_case,
-        }
-
-    @classmethod
-    def from_wire(cls, msg, max_cases, clip=lambda s: s):
-        """Rebuild from an *untrusted* wire message: anything that is not a plain numeric
-        array or a string becomes a one-line reason; at most ``max_cases`` cases are kept;
-        ``clip`` shortens every string (the sandbox chooses their length)."""
-        name = msg.get("name")
-        out = cls(name if isinstance(name, str) else "")
-        cases = msg.get("cases") if type(msg.get("cases")) is list else []
-        for case in cases[:max_cases]:
-            if type(case) is not dict:
-                out.cases.append({})
-                continue
-            clean = {}
-            for label, value in case.items():
-                if type(value) is np.ndarray and value.dtype.kind in "biuf":
-                    clean[str(label)] = value
-                elif isinstance(value, str):
-                    clean[str(label)] = clip(value)
-                else:
-                    clean[str(label)] = f"{label} could not be read back from your notebook"
-            out.cases.append(clean)
-        err = msg.get("error")
-        out.error = clip(err) if isinstance(err, str) else None
-        ec = msg.get("error_case")
-        out.error_case = ec if type(ec) is int else 0
-        return out
-
-
-def _package_dirs():
-    dirs = []
-    for pkg in _OWN_PACKAGES:
-        mod = sys.modules.get(pkg)
-        if mod is None:
-            try:
-                mod = __import__(pkg)
-            except ImportError:
-                continue
-        if getattr(mod, "__file__", None):
-            dirs.append(os.path.dirname(os.path.abspath(mod.__file__)) + os.sep)
-    return tuple(dirs)
-
-
-def _functions_of(obj):
-    """The function objects behind ``obj`` (unwrapping decorators; class -> its methods)."""
-    seen, todo, out = set(), [obj], []
-    while todo:
-        o = todo.pop()
-        if id(o) in seen:
-            continue
-        seen.add(id(o))
-        if isinstance(o, type):
-            for k in ("__init__", "loss", "sample"):
-                m = getattr(o, k, None)
-                if m is not None:
-                    todo.append(m)
-            continue
-        if isinstance(o, (staticmethod, classmethod)):
-            todo.append(o.__func__)
-        if hasattr(o, "__code__"):
-            out.append(o)
-        w = getattr(o, "__wrapped__", None)
-        if w is not None:
-            todo.append(w)
-    return out
-
-
-def foreign_origin(obj, method=None):
-    """Why ``obj`` is not the student's own code (course package), or ``None``."""
-    dirs = _package_dirs()
-    target = obj
-    if isinstance(obj, type) and method:
-        mod = (getattr(obj, "__module__", "") or "").split(".")[0]
-        if mod in _OWN_PACKAGES:
-            return f"is the course's own {obj.__module__}.{obj.__qualname__}"
-        target = getattr(obj, method, None)
-        if target is None:
-            return None
-    for fn in _functions_of(target):
-        mod = (getattr(fn, "__module__", "") or "").split(".")[0]
-        path = os.path.abspath(fn.__code__.co_filename)
-        if mod in _OWN_PACKAGES or path.startswith(dirs):
-            return f"is the course's own {fn.__module__}.{fn.__qualname__}"
-    return None
-
-
-def _globals_of(obj):
-    return [fn.__globals__ for fn in _functions_of(obj) if isinstance(fn, types.FunctionType)]
-
-
-@contextmanager
-def swapped(namespaces, mapping):
-    """Put ``mapping`` into each globals dict for the duration; restore exactly after."""
-    saved = []
-    missing = object()
-    seen = set()
-    try:
-        for ns in namespaces:
-            if id(ns) in seen:
-                continue
-            seen.add(id(ns))
-            for k, v in mapping.items():
-                saved.append((ns, k, ns.get(k, missing)))
-                ns[k] = v
-        yield
-    finally:
-        for ns, k, old in reversed(saved):
-            if old is missing:
-                ns.pop(k, None)
-            else:
-                ns[k] = old
 
 
 @contextmanager
@@ -187,24 +53,28 @@ def _where(tb, codes):
     return name
 
 
-def _one_line(e):
+def one_line(e):
     msg = str(e).strip().splitlines()
     text = f"{type(e).__name__}: {msg[0]}" if msg else type(e).__name__
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def student_impl(name, spec, obj, namespace=None):
+def raised(e):
+    """How a case that raised ``e`` is reported (a :class:`GradingFailure` says it all)."""
+    return str(e) if isinstance(e, GradingFailure) else f"raised {one_line(e)}"
+
+
+def student_impl(graded, obj, namespace=None):
     """``impl`` namespace for the student: ``obj`` in its slot, partners from its globals."""
-    slot = slot_of(name)
-    method = name.split(":")[0].split(".")[1] if "." in name else None
-    why = foreign_origin(obj, method)
+    name, slot = graded.name, graded.slot
+    why = foreign_origin(obj, graded.method)
     if why:
         raise GradingFailure(f"{name}: your {slot} {why}, not your own code; scored 0")
     if namespace is None:
-        gl = _globals_of(obj)
+        gl = globals_of(obj)
         namespace = gl[0] if gl else {}
     impl = {slot: obj}
-    for partner in spec.uses:
+    for partner in graded.spec.uses:
         if partner == slot:
             continue
         other = namespace.get(partner)
@@ -217,37 +87,24 @@ def student_impl(name, spec, obj, namespace=None):
     return types.SimpleNamespace(**impl)
 
 
-def collect(name, obj, swap_in, namespace=None):
-    """Run every hidden case of ``name`` on the student's ``obj``.
-
-    ``swap_in`` maps sub-function names to the objects (references) put into the
-    student's globals during each call. Never raises for student faults: they
-    land in ``Collected.error``.
-    """
-    spec = specs.get(name)
-    result = Collected(name)
-    try:
-        impl = student_impl(name, spec, obj, namespace)
-    except GradingFailure as e:
-        result.error = str(e)  # already names the graded function
-        return result
-    mine = [v for v in vars(impl).values()]
-    namespaces = [g for v in mine for g in _globals_of(v)]
-    codes = {fn.__code__ for v in mine for fn in _functions_of(v)}
+def _run(graded, impl, mapping):
+    """One pass over the hidden cases with ``mapping`` put into the student's globals."""
+    result = Collected(graded.name)
+    mine = list(vars(impl).values())
+    namespaces = [g for v in mine for g in globals_of(v)]
+    codes = {fn.__code__ for v in mine for fn in functions_of(v)}
+    mapping = mapping(namespaces) if callable(mapping) else mapping
     state = np.random.get_state()  # noqa: NPY002 - restored: grading leaves it untouched
     try:
-        for i in range(spec.cases):
+        for i in range(graded.spec.cases):
             try:
-                with swapped(namespaces, swap_in), quiet():
-                    raw = spec.case(case_rng(name, i), impl)
-            except GradingFailure as e:
-                result.error, result.error_case = f"{e}", i
-                return result
+                with swapped(namespaces, mapping), quiet():
+                    raw = graded.spec.case(case_rng(graded.name, i), impl)
             except Exception as e:  # the student's code failed: one line, not a traceback
                 where = _where(e.__traceback__, codes)
-                where = f" in your {where}" if where else ""
-                result.error, result.error_case = f"raised {_one_line(e)}{where}", i
-                return result
+                result.fail(i, f"{raised(e)}{f' in your {where}' if where else ''}")
+                result.cases.append({})
+                continue
             outputs = {}
             for label, value in raw.items():
                 try:
@@ -258,3 +115,51 @@ def collect(name, obj, swap_in, namespace=None):
     finally:
         np.random.set_state(state)  # noqa: NPY002
     return result
+
+
+def _same(a, b):
+    """Did two runs give the same outputs (both raise alike, or equal values)?"""
+    if (a.error, a.errors, len(a.cases)) != (b.error, b.errors, len(b.cases)):
+        return False
+    return all(
+        x.keys() == y.keys()
+        and all(
+            same_values(x[k], y[k], 1e-9) if not isinstance(x[k], str) else x[k] == y[k] for k in x
+        )
+        for x, y in zip(a.cases, b.cases, strict=True)
+    )
+
+
+def collect(name, obj, swap_in, namespace=None):
+    """Run every hidden case of ``name`` (a graded name or its resolved object) on ``obj``.
+
+    ``swap_in`` maps sub-function names to the objects (references) put into the
+    student's globals for the second run of a composite. Never raises for student
+    faults: they land in ``Collected.error``.
+    """
+    graded = specs.resolve(name)
+    try:
+        impl = student_impl(graded, obj, namespace)
+    except GradingFailure as e:
+        return Collected(graded.name, error=str(e))  # already names the graded function
+    if not graded.spec.swap:
+        return _run(graded, impl, {})
+    called = set()
+    own = _run(graded, impl, lambda nss: recorders(nss, graded.spec.swap, called))
+    own.swapped = _run(graded, impl, swap_in)
+    if _same(own, own.swapped):
+        return own
+    ns = namespace if namespace is not None else (globals_of(obj) or [{}])[0]
+    for part in graded.spec.swap:
+        if part in called and part in specs.all_graded() and ns.get(part) is not None:
+            own.parts[part] = _own(part, ns[part], ns)
+    return own
+
+
+def _own(part, obj, namespace):
+    """A sub-function on its own hidden cases, with the student's own sub-functions only."""
+    graded = specs.resolve(part)
+    try:
+        return _run(graded, student_impl(graded, obj, namespace), {})
+    except GradingFailure as e:
+        return Collected(part, error=str(e))

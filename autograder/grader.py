@@ -1,10 +1,13 @@
 """Grader side: reference outputs, comparison, verdict.
 
-:func:`judge` takes what :func:`autograder.collect.collect` produced (plain
-arrays and strings only) and raises :class:`GradingFailure` with one line when
-the student's outputs differ from the reference's. This half imports
-``solutions``; in the hardened mode (issue 5) it runs outside the student's
-process.
+:func:`verdict` takes what :func:`autograder.collect.collect` produced (plain arrays and
+strings only) and returns a typed :class:`~autograder.results.NameResult`; :func:`judge`
+raises :class:`GradingFailure` with its one line. This half imports ``solutions``; in the
+hardened mode it runs outside the student's process.
+
+A composite passes when its run with the student's own sub-functions passes, or else its
+run with the reference ones (``via``). When both fail and a sub-function the student's
+code used fails its own hidden test, that earlier function is named as the ``cause``.
 """
 
 import functools
@@ -12,10 +15,10 @@ import importlib
 import types
 
 from autograder import specs
-from autograder.collect import Collected, case_rng, collect, quiet, slot_of
-from autograder.diagnose import diagnose
-from autograder.outputs import GradingFailure, check_output, compare, to_plain
+from autograder.collect import Collected, case_rng, collect, quiet
+from autograder.outputs import GradingFailure, to_plain
 from autograder.results import NameResult
+from autograder.verdicts import evaluate, explain
 
 
 def _solutions():
@@ -27,91 +30,91 @@ def reference(name):
     return getattr(_solutions(), name)
 
 
-def reference_impl(name):
-    """``impl`` namespace of reference objects for the spec of ``name``."""
-    return types.SimpleNamespace(**{u: reference(u) for u in specs.get(name).uses})
+def reference_impl(graded):
+    """``impl`` namespace of reference objects for the spec of ``graded``."""
+    return types.SimpleNamespace(**{u: reference(u) for u in graded.spec.uses})
 
 
-def swap_objects(name):
-    """Reference sub-functions swapped into the student's globals while grading ``name``."""
-    return {s: reference(s) for s in specs.get(name).swap}
+def swap_objects(graded):
+    """Reference sub-functions swapped into the student's globals while grading ``graded``."""
+    return {s: reference(s) for s in graded.spec.swap}
 
 
 @functools.cache
 def reference_outputs(name, index):
     """Plain outputs of the reference on hidden case ``index`` (cached; treat as read-only)."""
+    graded = specs.resolve(name)
     with quiet():
-        raw = specs.get(name).case(case_rng(name, index), reference_impl(name))
+        raw = graded.spec.case(case_rng(name, index), reference_impl(graded))
     return {label: to_plain(label, v) for label, v in raw.items()}
+
+
+def _refs(graded):
+    return [reference_outputs(graded.name, i) for i in range(graded.spec.cases)]
+
+
+def _cause(graded, collected):
+    """The earliest sub-function the student's own run used that fails its own test."""
+    for part in graded.spec.swap:
+        run = collected.parts.get(part)
+        if run is not None:
+            sub = specs.resolve(part)
+            if evaluate(sub, run, _refs(sub)).failed:
+                return part
+    return None
+
+
+def verdict(collected: Collected) -> NameResult:
+    """The typed verdict on ``collected`` (never raises for the student's faults)."""
+    graded = specs.resolve(collected.name)
+    refs = _refs(graded)
+    composite = bool(graded.spec.swap)
+    own = evaluate(graded, collected, refs)
+    if not own.failed:
+        return NameResult(graded.name, True, via="own" if composite else None)
+    ref = None
+    if composite and collected.swapped is not None:
+        ref = evaluate(graded, collected.swapped, refs)
+        if not ref.failed:
+            return NameResult(graded.name, True, via="reference")
+    cause = _cause(graded, collected) if composite else None
+    # The run that tells the student most: their own code, unless it only crashed where the
+    # reference sub-functions let their code produce outputs (and no earlier function is
+    # to blame).
+    shown, run = (own, collected)
+    if ref is not None and cause is None and own.raised and not ref.raised:
+        shown, run = (ref, collected.swapped)
+    f = explain(graded, shown, run, refs, reference_impl(graded))
+    message = f.message
+    if cause:
+        message += f" — cause: your {cause}, which this uses, fails its own hidden test"
+    return NameResult(
+        graded.name,
+        False,
+        message=message,
+        mistake=f.mistake,
+        output=f.output,
+        case=f.case,
+        rel_error=f.rel_error,
+        cause=cause,
+    )
 
 
 def judge(collected: Collected):
     """Compare collected student outputs with the reference; raise on the first failure."""
     __tracebackhide__ = True
-    name = collected.name
-    spec = specs.get(name)
-    n = spec.cases
-    for i in range(n):
-        if i >= len(collected.cases):
-            if collected.error and collected.error_case < 0:
-                raise GradingFailure(collected.error) from None
-            msg = collected.error or "no outputs"
-            raise GradingFailure(f"{_prefix(name, i, n)}: {msg}") from None
-        got = collected.cases[i]
-        for label, expected in reference_outputs(name, i).items():
-            value = got.get(label)
-            try:
-                if isinstance(value, str):
-                    raise GradingFailure(value)
-                if value is None:
-                    raise GradingFailure(f"{label} was not produced")
-                compare(label, value, expected, spec.tol)
-            except GradingFailure as e:
-                mistake = _diagnose(name, spec, i, got, collected.cases)
-                hint = f" — likely mistake: {mistake.hint}" if mistake else ""
-                raise GradingFailure(f"{_prefix(name, i, n)}: {e}{hint}") from None
-
-
-def verdict(collected: Collected) -> NameResult:
-    """The typed verdict on ``collected`` (never raises for the student's faults)."""
-    try:
-        judge(collected)
-    except GradingFailure as e:
-        return NameResult(collected.name, False, message=str(e))
-    return NameResult(collected.name, True)
-
-
-def _prefix(name, i, n):
-    shown = name.replace(":", " cell_type=")
-    return f"{shown} [hidden case {i + 1}/{n}]" if n > 1 else shown
-
-
-def _usable(got):
-    """The outputs of one case that were accepted as arrays (rejected ones are strings)."""
-    return {k: v for k, v in got.items() if not isinstance(v, str)}
-
-
-def _diagnose(name, spec, i, got, cases=()):
-    got = _usable(got)
-    if not got:
-        return None
-    others = {j: _usable(c) for j, c in enumerate(cases) if j != i}
-    others = {j: c for j, c in others.items() if c}
-    return diagnose(name, spec, i, got, reference_impl(name), others)
+    r = verdict(collected)
+    if not r.passed:
+        e = GradingFailure(r.message, output=r.output, rel_error=r.rel_error)
+        e.mistake, e.cause = r.mistake, r.cause
+        raise e
 
 
 def grade_in_process(name, obj, namespace=None):
-    """Collect and judge in this process (issue 3's mode; not safe against hostile code)."""
+    """Collect and judge in this process (not safe against hostile code)."""
     __tracebackhide__ = True
-    specs.get(name)  # unknown names are the instructor's error: KeyError, not a failed test
-    judge(collect(name, obj, swap_objects(name), namespace))
+    graded = specs.resolve(name)  # unknown names are the instructor's error: KeyError
+    judge(collect(graded, obj, swap_objects(graded), namespace))
 
 
-__all__ = [
-    "check_output",
-    "grade_in_process",
-    "judge",
-    "reference_outputs",
-    "slot_of",
-    "verdict",
-]
+__all__ = ["grade_in_process", "judge", "reference_outputs", "verdict"]

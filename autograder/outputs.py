@@ -17,7 +17,16 @@ _SCALARS += (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint
 
 
 class GradingFailure(AssertionError):
-    """A failed hidden check; ``str(e)`` is the one-line message shown to the student."""
+    """A failed hidden check; ``str(e)`` is the one-line message shown to the student.
+
+    ``output`` names the output it is about and ``rel_error`` says how far it was, when
+    known (the typed verdict carries both).
+    """
+
+    def __init__(self, message, output=None, rel_error=None):
+        super().__init__(message)
+        self.output = output
+        self.rel_error = rel_error
 
 
 def rel_error(x, y):
@@ -80,24 +89,29 @@ def check_output(label, value, expected):
     Returns the plain array. Raises :class:`GradingFailure` on the first problem:
     conversion, shape, dtype kind, non-finite values.
     """
-    got = to_plain(label, value)
+    try:
+        got = to_plain(label, value)
+    except GradingFailure as e:
+        raise GradingFailure(str(e), output=label) from None
     if expected.ndim == 0 and got.size == 1:
         got = got.reshape(())  # a loss returned as a length-1 array is still a number
     if got.shape != expected.shape:
         what = "a scalar" if expected.ndim == 0 else f"shape {expected.shape}"
         have = "a scalar" if got.ndim == 0 else f"shape {got.shape}"
-        raise GradingFailure(f"{label} has {have}, expected {what}")
+        raise GradingFailure(f"{label} has {have}, expected {what}", output=label)
     if expected.dtype.kind == "f" and got.dtype.kind != "f":
-        raise GradingFailure(f"{label} has dtype {got.dtype}; expected a float array")
+        raise GradingFailure(f"{label} has dtype {got.dtype}; expected a float array", output=label)
     if expected.dtype.kind in "iu" and got.dtype.kind not in "iu":
-        raise GradingFailure(f"{label} has dtype {got.dtype}; expected integers")
+        raise GradingFailure(f"{label} has dtype {got.dtype}; expected integers", output=label)
     if got.dtype.kind == "f":
         bad = ~np.isfinite(got)
         if bad.any():
             nan, n = int(np.isnan(got).sum()), int(bad.sum())
             what = "NaN" if nan == n else ("inf" if nan == 0 else "NaN and inf")
             where = f"{n} of {got.size} entries" if got.ndim else "the value"
-            raise GradingFailure(f"{label} contains {what} ({where}); non-finite values never pass")
+            raise GradingFailure(
+                f"{label} contains {what} ({where}); non-finite values never pass", output=label
+            )
     return got
 
 
@@ -110,11 +124,15 @@ def compare(label, value, expected, tol):
     if expected.dtype.kind in "iub":
         wrong = int(np.sum(got != expected))
         if wrong:
-            raise GradingFailure(f"{label} differs in {wrong} of {got.size} entries")
+            raise GradingFailure(f"{label} differs in {wrong} of {got.size} entries", output=label)
         return 0.0
     err = rel_error(got, expected)
     if not err <= tol:
-        raise GradingFailure(f"{label} is wrong: rel_error {err:.2g} > tolerance {tol:.0e}")
+        raise GradingFailure(
+            f"{label} is wrong: rel_error {err:.2g} > tolerance {tol:.0e}",
+            output=label,
+            rel_error=err,
+        )
     return err
 
 

@@ -30,7 +30,6 @@ sys.path.insert(0, str(REPO))
 from report import cpu_model, write_block  # noqa: E402
 
 from autograder import grader, specs, sync  # noqa: E402
-from autograder.collect import slot_of  # noqa: E402
 from autograder.mistakes.base import build_function  # noqa: E402
 from autograder.notebook.cells import grade_names  # noqa: E402
 
@@ -54,7 +53,7 @@ def notebook_cpu(names):
     t0 = time.process_time()
     for name in names:
         ns = {u: build_function(u) for u in specs.get(name).uses}
-        grader.grade_in_process(name, ns[slot_of(name)], ns)
+        grader.grade_in_process(name, ns[specs.resolve(name).slot], ns)
     return time.process_time() - t0
 
 

@@ -11,6 +11,11 @@ deep inside numpy (or, worse, broadcasting silently)::
 
 A shape entry is an int, a symbol (bound on first sight, then checked) or a multiple of a
 symbol such as ``"4*H"`` (the LSTM's stacked gates).
+
+What numpy accepts and CS231n's code relies on is accepted too, no more: an index array of
+any shape where only indexing happens (``Int(None)``), a scalar where the argument is only
+used elementwise and its shape is already known (``OrScalar``: ``prev_c=0``,
+``dnext_c=0``), a 0/1 float mask. A real mismatch still raises, naming the argument.
 """
 
 import functools
@@ -53,12 +58,12 @@ def check_int(name, a, shape=None, dims=None, high=None):
 
 
 def check_mask(name, a, shape=None, dims=None):
-    """Return ``a`` as a boolean ndarray; 0/1 integers are accepted."""
+    """Return ``a`` as a boolean ndarray; 0/1 integers or floats are accepted."""
     a = np.asarray(a)
-    if a.dtype.kind in "iu" and a.size and not np.isin(a, (0, 1)).all():
-        raise ValueError(f"{name} must be boolean (or 0/1), got other integer values")
-    if a.dtype.kind not in "biu":
+    if a.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be a boolean array, got dtype {a.dtype}")
+    if a.dtype.kind in "iuf" and a.size and not np.isin(a, (0, 1)).all():
+        raise ValueError(f"{name} must be boolean (or 0/1), got other values")
     check_shape(name, a, shape, dims)
     return a.astype(bool)
 
@@ -107,11 +112,6 @@ def describe(shape, dims):
     return f"({names}{tail}) = ({sizes}{tail})"
 
 
-def result_dtype(*arrays):
-    """Output dtype: float32 only when every float input is float32."""
-    return np.float32 if all(a.dtype == np.float32 for a in arrays) else np.float64
-
-
 class Int:
     """Spec for an integer argument: ``Int(("N", "T"), high="V")``."""
 
@@ -124,6 +124,24 @@ class Mask:
 
     def __init__(self, shape=None):
         self.shape = shape
+
+
+class OrScalar:
+    """Spec for a float array of ``shape`` that may also be given as a scalar (``prev_c=0``),
+    broadcast to ``shape`` once its symbols are known: ``OrScalar(("N", "H"))``."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+def check_or_scalar(name, a, shape, dims):
+    """:func:`check_float`, with a scalar broadcast to ``shape`` when its sizes are bound."""
+    a = check_float(name, a)
+    sizes = [_size(s, dims) for s in shape]
+    if a.ndim == 0 and None not in sizes:
+        return np.full(sizes, a, dtype=a.dtype)
+    check_shape(name, a, shape, dims)
+    return a
 
 
 def validated(**specs):
@@ -153,6 +171,8 @@ def validated(**specs):
                         ranges.append((name, a, spec.high))
                 elif isinstance(spec, Mask):
                     a = check_mask(name, a, spec.shape, dims)
+                elif isinstance(spec, OrScalar):
+                    a = check_or_scalar(name, a, spec.shape, dims)
                 else:
                     a = check_float(name, a, spec, dims)
                 bound.arguments[name] = a

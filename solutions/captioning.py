@@ -118,7 +118,13 @@ class CaptioningRNN:
             Temporal softmax loss, summed over time and averaged over the minibatch.
         grads : dict
             Gradient of ``loss`` with respect to every entry of ``self.params``
-            (same keys and shapes).
+            (same keys and shapes; other entries are ignored and cost nothing).
+
+        Notes
+        -----
+        Graded with your layer functions and, if that fails, with the reference layers of
+        this cell type: a bug in a layer costs points once, in that layer, and the feedback
+        names it as the cause.
         """
         W_proj, b_proj = self.params["W_proj"], self.params["b_proj"]
         W_embed = self.params["W_embed"]
@@ -177,7 +183,15 @@ class CaptioningRNN:
         Returns
         -------
         captions : (N, max_length) int32 ndarray
-            Sampled word indices; column 0 holds the first sampled word (not ``<START>``).
+            Sampled word indices; column 0 holds the first sampled word, not ``<START>``
+            (a ``<START>`` kept in column 0 is named in the feedback and costs the points).
+            Any integer dtype is accepted.
+
+        Notes
+        -----
+        The current words may be passed to ``word_embedding_forward`` as an ``(N,)`` array
+        and the LSTM's first cell state as ``0``; graded with your layers and, if that
+        fails, with the reference ones.
         """
         W_proj, b_proj = self.params["W_proj"], self.params["b_proj"]
         W_embed = self.params["W_embed"]

@@ -9,21 +9,22 @@ import numpy as np
 from solutions._validate import Int, validated
 
 
-@validated(x=Int(("N", "T"), high="V"), W=("V", "D"))
+@validated(x=Int(None, high="V"), W=("V", "D"))
 def word_embedding_forward(x, W):
     """Look up the word vector of every index: ``out[n, t] = W[x[n, t]]``.
 
     Parameters
     ----------
     x : (N, T) integer ndarray
-        Word indices, each in ``[0, V)``.
+        Word indices, each in ``[0, V)``. Any shape works, as with numpy indexing: the
+        ``(N,)`` words of one sampling step give ``(N, D)``.
     W : (V, D) ndarray
         Word vectors, one row per word.
 
     Returns
     -------
     out : (N, T, D) ndarray
-        Word vectors of the minibatch.
+        Word vectors of the minibatch (shape ``x.shape + (D,)``).
     cache : tuple
         ``(x, W)`` for the backward pass.
     """

@@ -16,12 +16,17 @@ product, collect the pre-activation gradients ``da`` of all steps, and then get
 
 import numpy as np
 
-from solutions._validate import validated
+from solutions._validate import OrScalar, validated
 from solutions.layers import sigmoid
 
 
 @validated(
-    x=("N", "D"), prev_h=("N", "H"), prev_c=("N", "H"), Wx=("D", "4*H"), Wh=("H", "4*H"), b=("4*H",)
+    x=("N", "D"),
+    prev_h=("N", "H"),
+    prev_c=OrScalar(("N", "H")),
+    Wx=("D", "4*H"),
+    Wh=("H", "4*H"),
+    b=("4*H",),
 )
 def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     """One time step of an LSTM.
@@ -33,7 +38,7 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     prev_h : (N, H) ndarray
         Previous hidden state.
     prev_c : (N, H) ndarray
-        Previous cell state.
+        Previous cell state; a scalar (``prev_c=0``) broadcasts to ``(N, H)``.
     Wx : (D, 4H) ndarray
         Input-to-hidden weights, gate blocks in the order i, f, o, g.
     Wh : (H, 4H) ndarray
@@ -63,7 +68,7 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     return next_h, next_c, cache
 
 
-@validated(dnext_h=("N", "H"), dnext_c=("N", "H"))
+@validated(dnext_h=("N", "H"), dnext_c=OrScalar(("N", "H")))
 def lstm_step_backward(dnext_h, dnext_c, cache):
     """Backward pass of :func:`lstm_step_forward`.
 
@@ -72,7 +77,8 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     dnext_h : (N, H) ndarray
         Gradient of the loss with respect to ``next_h``.
     dnext_c : (N, H) ndarray
-        Gradient of the loss with respect to ``next_c``.
+        Gradient of the loss with respect to ``next_c``; a scalar (``0``) broadcasts. It
+        may be updated in place (``dnext_c += ...``): each call gets its own copy.
     cache : tuple
         From :func:`lstm_step_forward`.
 
@@ -85,6 +91,11 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     dWh : (H, 4H) ndarray
     db : (4H,) ndarray
         Gradients with respect to ``x``, ``prev_h``, ``prev_c``, ``Wx``, ``Wh`` and ``b``.
+
+    Notes
+    -----
+    Each gradient has the shape of its variable (a ``(1, 4H)`` ``db`` is named in the
+    feedback and costs the points); the gate blocks of ``da`` keep the order i, f, o, g.
     """
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
     do = dnext_h * tanh_c  # next_h = o * tanh_c
@@ -130,6 +141,11 @@ def lstm_forward(x, h0, Wx, Wh, b):
         Hidden states of all time steps (``h0`` not included).
     cache : tuple
         ``(x, h0, Wx, Wh, ifog, c, tanh_c, h)`` for the backward pass.
+
+    Notes
+    -----
+    ``T`` may be 1 (code that fails only then is named and costs the points). Graded with
+    your step functions and, if that fails, with the reference ones.
     """
     N, T, D = x.shape
     H = h0.shape[1]
@@ -173,6 +189,13 @@ def lstm_backward(dh, cache):
     dWh : (H, 4H) ndarray
     db : (4H,) ndarray
         Gradients with respect to ``x``, ``h0``, ``Wx``, ``Wh`` and ``b``.
+
+    Notes
+    -----
+    ``T`` may be 1; ``dh`` may be modified in place; each gradient has the shape of its
+    variable (a ``(1, 4H)`` ``db`` is named and costs the points). Graded with your step
+    functions (and your cache layout) and, if that fails, with the reference ones; the
+    feedback names a failing step function as the cause.
     """
     x, h0, Wx, Wh, ifog, c, tanh_c, h = cache
     N, T, H = dh.shape

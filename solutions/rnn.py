@@ -63,6 +63,12 @@ def rnn_step_backward(dnext_h, cache):
     dWh : (H, H) ndarray
     db : (H,) ndarray
         Gradients with respect to ``x``, ``prev_h``, ``Wx``, ``Wh`` and ``b``.
+
+    Notes
+    -----
+    Each gradient has the shape of its variable: a ``db`` of shape ``(1, H)`` (the summed
+    axis kept) is named in the feedback and costs this function's points. The cache's
+    layout is yours: only your backward reads it.
     """
     x, prev_h, Wx, Wh, next_h = cache
     da = dnext_h * (1 - next_h**2)  # tanh'(a) = 1 - tanh(a)**2
@@ -97,6 +103,12 @@ def rnn_forward(x, h0, Wx, Wh, b):
         Hidden states of all time steps (``h0`` not included).
     cache : tuple
         ``(x, h0, Wx, Wh, h)`` for the backward pass.
+
+    Notes
+    -----
+    ``T`` may be 1: code that fails only then (a squeezed time axis) is named in the
+    feedback and costs the points. Graded with your ``rnn_step_forward`` and, if that
+    fails, with the reference one: a bug in the step costs points once, in the step.
     """
     N, T, D = x.shape
     H = h0.shape[1]
@@ -132,6 +144,13 @@ def rnn_backward(dh, cache):
     dWh : (H, H) ndarray
     db : (H,) ndarray
         Gradients with respect to ``x``, ``h0``, ``Wx``, ``Wh`` and ``b``.
+
+    Notes
+    -----
+    ``T`` may be 1; ``dh`` may be modified in place; each gradient has the shape of its
+    variable (a ``(1, H)`` ``db`` is named and costs the points). Graded with your step
+    functions (and your cache layout) and, if that fails, with the reference ones; the
+    feedback names a failing step function as the cause.
     """
     x, h0, Wx, Wh, h = cache
     N, T, H = dh.shape

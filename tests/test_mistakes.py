@@ -1,7 +1,9 @@
-"""The mistake catalogue: every mutant builds, loses points in the hidden tests and is
-diagnosed as itself; reference copies score full; the catalogue is big, covers every
+"""The mistake catalogue: every mutant (every way of writing each mistake) builds, loses
+points in the hidden tests and is diagnosed as itself, also when built from a renamed and
+reformatted oracle; reference copies score full; the catalogue is big, covers every
 chapter, and its ids and hints are well formed and unique."""
 
+import ast
 import importlib
 import re
 
@@ -9,62 +11,107 @@ import numpy as np
 import pytest
 
 from autograder import grader, specs
-from autograder.collect import slot_of
 from autograder.mistakes.base import (
     all_mistakes,
     build_function,
-    build_mutant,
+    build_mutants,
     find,
     mutant_source,
     reference_source,
 )
+from autograder.mistakes.edits import mentioned
 
 MISTAKES = all_mistakes()
-SPECS = specs.all_specs()  # {graded name: (chapter, Spec)}
+GRADED_ALL = specs.all_graded()  # {graded name: Graded}
 
 
 def graded_names(mistake):
     """The graded names whose diagnosis tries ``mistake`` (both variants of a bare method)."""
-    return sorted(n for n in SPECS if mistake.applies_to(n))
+    return sorted(n for n, g in GRADED_ALL.items() if mistake.applies_to(g))
 
 
-CASES = [(m, n) for m in MISTAKES for n in graded_names(m)]
-GRADED = sorted({n for _, n in CASES})
+CASES = [(m, n, v) for m in MISTAKES for n in graded_names(m) for v in range(len(m.all_edits))]
+CASE_IDS = [f"{m.id}#{v}@{n}" for m, n, v in CASES]
+GRADED = sorted({n for _, n, _ in CASES})
 
 
 def copies(name):
     """Independent copies of the reference objects the spec of ``name`` uses."""
-    return {u: build_function(u) for u in SPECS[name][1].uses}
+    return {u: build_function(u) for u in specs.get(name).uses}
 
 
-def grade_mutant(name, mistake):
-    """Grade ``mistake``'s mutant as ``name`` with reference copies as partners."""
+def grade_mutant(name, mutant):
+    """Grade ``mutant`` as ``name`` with reference copies as partners."""
     ns = copies(name)
-    mutant = build_mutant(mistake)
-    ns[slot_of(name)] = mutant
+    ns[specs.resolve(name).slot] = mutant
     grader.grade_in_process(name, mutant, ns)
+
+
+def assert_diagnosed(name, mutant, mistake):
+    with pytest.raises(AssertionError) as e:
+        grade_mutant(name, mutant)
+    msg = str(e.value)
+    assert "\n" not in msg, msg
+    assert msg.endswith(f" — {mistake.label}: {mistake.hint}"), msg
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
 def test_mutant_builds(mistake):
-    src = mutant_source(mistake)
-    assert src != reference_source(mistake.target)
-    assert build_mutant(mistake) is not None
+    for v in range(len(mistake.all_edits)):
+        assert ast.dump(ast.parse(mutant_source(mistake, v))) != ast.dump(
+            ast.parse(reference_source(mistake.target))
+        )
+    assert all(callable(m) for m in build_mutants(mistake))
 
 
-@pytest.mark.parametrize(("mistake", "name"), CASES, ids=[f"{m.id}@{n}" for m, n in CASES])
-def test_mutant_loses_points_and_is_diagnosed_as_itself(mistake, name):
-    with pytest.raises(AssertionError) as e:
-        grade_mutant(name, mistake)
-    msg = str(e.value)
-    assert "\n" not in msg, msg
-    assert msg.endswith(f" — likely mistake: {mistake.hint}"), msg
+@pytest.mark.parametrize(("mistake", "name", "variant"), CASES, ids=CASE_IDS)
+def test_mutant_loses_points_and_is_diagnosed_as_itself(mistake, name, variant):
+    assert_diagnosed(name, build_mutants(mistake)[variant], mistake)
+
+
+def renamed_and_reformatted(source, keep):
+    """``source`` with every local not in ``keep`` renamed (``da`` -> ``da_r``) and laid out
+    again by ``ast.unparse`` (no comments, other spacing and parentheses)."""
+    tree = ast.parse(source)
+    fn = tree.body[0]
+    params = {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}
+    local = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    rename = local - params - keep
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Name) and n.id in rename:
+            n.id += "_r"
+    return ast.unparse(tree), rename
+
+
+def test_renaming_da_in_rnn_step_backward_keeps_its_mutants():
+    src = re.sub(r"\bda\b", "dpreact", reference_source("rnn_step_backward"))  # issue 12's
+    mutants = [m for m in MISTAKES if m.target == "rnn_step_backward"]
+    assert len(mutants) >= 6
+    for m in mutants:
+        mutant = build_function(m.target, m.edits, label=m.id, source=src)
+        assert_diagnosed("rnn_step_backward", mutant, m)
+
+
+@pytest.mark.parametrize(("mistake", "name", "variant"), CASES, ids=CASE_IDS)
+def test_mutant_of_renamed_and_reformatted_oracle_is_diagnosed(mistake, name, variant):
+    edits = mistake.all_edits[variant]
+    src, renamed = renamed_and_reformatted(reference_source(mistake.target), mentioned(edits))
+    mutant = build_function(mistake.target, edits, label=mistake.id, source=src)
+    assert_diagnosed(name, mutant, mistake)
+
+
+def test_rename_test_renames_something():
+    """Most mutants survive a rename of every local they do not name (not a vacuous test)."""
+    renamed = [
+        renamed_and_reformatted(reference_source(m.target), mentioned(m.edits))[1] for m in MISTAKES
+    ]
+    assert sum(bool(r) for r in renamed) >= 0.9 * len(MISTAKES)
 
 
 @pytest.mark.parametrize("name", GRADED)
 def test_reference_copy_scores_full(name):
     ns = copies(name)
-    assert grader.grade_in_process(name, ns[slot_of(name)], ns) is None
+    assert grader.grade_in_process(name, ns[specs.resolve(name).slot], ns) is None
 
 
 def test_every_mistake_is_tried_by_some_graded_name():
@@ -75,8 +122,8 @@ def test_catalogue_size_and_chapter_coverage():
     assert len(MISTAKES) >= 40, len(MISTAKES)
     for chapter in specs.CHAPTERS:
         mod = importlib.import_module(f"autograder.mistakes.{chapter}")
-        own = {n for n, (c, _) in SPECS.items() if c == chapter}
-        own |= {n.split(":")[0] for n in own}  # "CaptioningRNN.loss" (both variants) in rnn
+        own = {n for n, g in GRADED_ALL.items() if g.chapter == chapter}
+        own |= {GRADED_ALL[n].qualname for n in own}  # "CaptioningRNN.loss" in rnn
         assert len(mod.MISTAKES) >= 4, chapter
         for m in mod.MISTAKES:
             assert m.function in own, f"{m.id} is in mistakes/{chapter}.py"
@@ -192,4 +239,48 @@ def test_student_written_mistake_is_diagnosed(mistake_id):
     exec(compile(src, "/tmp/ipykernel_0/cell.py", "exec"), ns)  # noqa: S102 - test code
     with pytest.raises(AssertionError) as e:
         grader.grade_in_process(name, ns[name], ns)
-    assert str(e.value).endswith(f"likely mistake: {find(mistake_id).hint}"), str(e.value)
+    m = find(mistake_id)
+    assert str(e.value).endswith(f"{m.label}: {m.hint}"), str(e.value)
+
+
+def _solution_code():
+    """Lines and formulas (operations, calls with arguments) of every solution region of the
+    source notebooks, without spaces: what no hint may print."""
+    import glob
+    import json
+    import textwrap
+
+    region = re.compile(r"### BEGIN SOLUTION(.*?)### END SOLUTION", re.S)
+    root = specs.__file__.rsplit("/autograder/", 1)[0]
+    found = set()
+    for path in glob.glob(f"{root}/assignments/*/*.ipynb"):
+        with open(path, encoding="utf-8") as f:
+            sources = ["".join(c["source"]) for c in json.load(f)["cells"]]
+        for source in sources:
+            for m in region.finditer(source):
+                found |= {line.split("#")[0] for line in m.group(1).splitlines()}
+                for n in ast.walk(ast.parse(textwrap.dedent(m.group(1)))):
+                    if isinstance(n, (ast.BinOp, ast.Compare)) or (
+                        isinstance(n, ast.Call) and n.args
+                    ):
+                        found.add(ast.unparse(n))
+    found = {re.sub(r"\s+", "", f) for f in found}
+    return {f for f in found if len(f) >= 8}
+
+
+def test_no_hint_prints_a_line_or_formula_of_a_solution():
+    from autograder import conventions
+    from autograder.legacy import NUMPY_REMOVED, explain
+
+    code = _solution_code()
+    assert len(code) > 300, len(code)  # the regions were found
+    assert "dx=da@Wx.T" in code and "1-next_h**2" in code
+    g = specs.resolve("rnn_step_backward")
+    hints = [m.hint for m in MISTAKES]
+    hints += [conventions.keepdims(g, np.ones((1, 3)), np.ones(3), "db").hint]
+    hints += [conventions.breaks_at_T1(g, [1, 2], [0]).hint]
+    hints += [conventions.no_max_shift(g, {"dW for scores ~1000"}, True).hint]
+    hints += [explain(f"module 'numpy' has no attribute '{n}'") for n in NUMPY_REMOVED]
+    for hint in hints:
+        flat = re.sub(r"\s+", "", hint)
+        assert not [c for c in code if c in flat], hint

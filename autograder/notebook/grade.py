@@ -57,7 +57,7 @@ def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=D
             return result
     if canonical is not None:
         nb, notes = restore(nb, canonical)
-    result = run_restored(nb, limits, name)
+    result = run_restored(nb, limits, name, hidden)
     result.notes = list(notes)
     result.notebook = hidden.stripped_json(nb)
     result.seconds = round(time.monotonic() - t0, 4)

@@ -36,6 +36,17 @@ class HiddenTests:
                 out.append(line)
         return "\n".join(out)
 
+    def graded_part(self, source):
+        """What the grader runs of a test cell: up to the end of its last hidden-test region.
+
+        The visible checks after it are for the student (they run them in their notebook);
+        not run while grading, they cannot change the cell's points. A cell without hidden
+        tests runs whole.
+        """
+        lines = source.splitlines(keepends=True)
+        ends = [i for i, line in enumerate(lines) if self.end in line]
+        return "".join(lines[: ends[-1] + 1]) if ends else source
+
     def stripped_json(self, nb):
         """``nb`` as nbformat JSON text without its hidden tests (``nb`` is left as it was)."""
         saved = [(c, c.source) for c in nb.cells if c.cell_type == "code"]

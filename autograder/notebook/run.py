@@ -10,7 +10,7 @@ the last test cell are not run (they cannot change a score; see ``Limits.run_tra
 
 from nbformat import from_dict
 
-from autograder import grader, specs
+from autograder import grader, legacy, specs
 from autograder.notebook import verdict
 from autograder.notebook.cells import (
     grade_id,
@@ -20,6 +20,7 @@ from autograder.notebook.cells import (
     points,
     to_python,
 )
+from autograder.notebook.hidden import DEFAULT
 from autograder.notebook.recap import recap
 from autograder.results import CellResult, KernelDeath, NotebookResult
 from autograder.sandbox import jail
@@ -51,8 +52,10 @@ def _allowed(names):
     return allowed
 
 
-def _judged(cell, i, names, run):
+def _judged(cell, i, names, run, failed):
     message, judged = verdict.judge_cell(names, run)
+    if message and (note := legacy.undefined(message, failed)):
+        message = verdict.one_line(f"{message} ({note})")
     if run.died:
         message = f"kernel died at cell {i}: {run.died}"
     cell.outputs = verdict.grade_cell_outputs(run, message)
@@ -63,7 +66,7 @@ def _judged(cell, i, names, run):
     )
 
 
-def run_restored(nb, limits=None, name=""):
+def run_restored(nb, limits=None, name="", hidden=DEFAULT):
     """Run ``nb`` (restored: hidden tests in place) in a sandbox, in place.
 
     Returns the :class:`~autograder.results.NotebookResult` of its test cells (without
@@ -73,6 +76,7 @@ def run_restored(nb, limits=None, name=""):
     result = NotebookResult(name, weak_sandbox=jail.fallback_warning())
     session = Session(serve_reference, limits)
     count, death = 0, None
+    failed = []  # earlier cells that raised: (number, source, error), for the test cells' messages
     last = len(nb.cells) if limits.run_trailing else last_grade_cell(nb)
     try:
         if not session.start():
@@ -96,15 +100,18 @@ def run_restored(nb, limits=None, name=""):
                     )
                 continue
             count += 1
-            run = session.run_cell(i, to_python(cell.source), _allowed(names))
+            src = hidden.graded_part(cell.source) if is_grade else cell.source
+            run = session.run_cell(i, to_python(src), _allowed(names))
             result.cell_seconds += run.seconds
             result.cells_run += 1
             run.outputs = recap(run.outputs, limits, count)
             cell.execution_count = count
             if run.died:
                 death = KernelDeath(i, run.died)
+            if run.error and not is_grade:
+                failed.append((i, cell.source, f"{run.error[0]}: {run.error[1]}"))
             if is_grade:
-                result.cells.append(_judged(cell, i, names, run))
+                result.cells.append(_judged(cell, i, names, run, failed))
             else:
                 cell.outputs = run.outputs
                 if run.died:

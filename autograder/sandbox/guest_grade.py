@@ -2,10 +2,13 @@
 
 :func:`install` points :func:`autograder.api.grade` at :func:`backend`, which runs the
 spec's hidden cases on the student's objects (:func:`autograder.collect.collect`) and
-sends the plain outputs to the grader. Reference sub-functions that composite cases swap
-into the student's globals are *proxies*: each call goes to the grader, which runs the
-reference (only the ones the current cell's graded names declare in ``Spec.swap``) and
-sends back plain arrays. No reference code, expected value or verdict exists in here.
+sends the plain outputs to the grader. A composite is collected twice, both runs in one
+message: with the student's own sub-functions, and with the reference ones swapped into
+the student's globals as *proxies* (each call goes to the grader, which runs the
+reference, only for the names the current cell's graded names declare in ``Spec.swap``,
+and sends back plain arrays); when the runs disagree, the student's sub-functions are
+collected on their own cases too, so the judge can name the cause. No reference code,
+expected value or verdict exists in here.
 """
 
 import builtins

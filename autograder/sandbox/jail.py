@@ -29,6 +29,8 @@ STAGED = [
     "autograder/course.py",
     "autograder/api.py",
     "autograder/collect.py",
+    "autograder/collected.py",
+    "autograder/namespaces.py",
     "autograder/outputs.py",
     "autograder/specs",
     "autograder/sandbox/wire.py",

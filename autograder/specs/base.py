@@ -1,4 +1,4 @@
-"""What a hidden-test spec is, and small helpers for writing cases.
+"""What a hidden-test spec is, what a graded name resolves to, and helpers for writing cases.
 
 A spec module ``autograder/specs/<chapter>.py`` defines ``SPECS = {name: Spec}``.
 A *case* is ``case(rng, impl) -> dict`` of named outputs: it draws sizes and
@@ -9,10 +9,15 @@ named as a student would say it (``"dWh"``, ``"grads['W_embed']"``).
 The grader calls the same case once with the reference objects and once with
 the student's, on identically seeded generators, and compares. Specs never
 import ``solutions``.
+
+A graded name (``"CaptioningRNN.loss:lstm"``) is split once, by :func:`parse`, into a
+:class:`Target`; :func:`autograder.specs.resolve` adds its chapter and spec and returns
+the :class:`Graded` object that collect, grader, diagnosis and the mistake catalogue
+pass around.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograder.outputs import GradingFailure
 
@@ -26,10 +31,13 @@ class Spec:
         named like the graded name (``"CaptioningRNN"`` for its methods); the
         others (a backward's forward) are the student's own, looked up in the
         graded function's globals (the notebook namespace).
-    swap : reference sub-functions put into the student's globals during the
-        call, so a bug in a sub-function is not penalised twice.
+    swap : sub-functions the graded code may call. It is graded twice when it has
+        any: with the student's own sub-functions, and with the reference ones put
+        into its globals; it passes when either run does (a bug costs points once).
     tol : largest accepted relative error (CS231n's ``rel_error``).
     cases : how many seeded cases (each with its own random sizes).
+    axes : what each axis of an output means, for locating an error: ``"NTH"`` (the
+        ``T`` axis is time), ``"DG"`` (``G`` is the LSTM's 4H gate axis, blocks i, f, o, g).
     """
 
     case: Callable
@@ -37,6 +45,60 @@ class Spec:
     swap: tuple = ()
     tol: float = 1e-6
     cases: int = 3
+    axes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A name split into its parts: ``CaptioningRNN.loss:lstm`` -> slot ``CaptioningRNN``,
+    method ``loss``, variant ``lstm`` (``None`` when a part is absent)."""
+
+    slot: str
+    method: str | None = None
+    variant: str | None = None
+
+    @property
+    def qualname(self):
+        """``"CaptioningRNN.loss"``: the reference object, without the variant."""
+        return f"{self.slot}.{self.method}" if self.method else self.slot
+
+
+def parse(name):
+    """The :class:`Target` of ``name`` (the one place where a name is split)."""
+    base, _, variant = name.partition(":")
+    slot, _, method = base.partition(".")
+    return Target(slot, method or None, variant or None)
+
+
+@dataclass(frozen=True, eq=False)  # one object per name (cached): identity is equality
+class Graded:
+    """A graded name, resolved once: the name as written, its parts, chapter and spec."""
+
+    name: str
+    target: Target
+    chapter: str
+    spec: Spec
+
+    @property
+    def slot(self):
+        return self.target.slot
+
+    @property
+    def method(self):
+        return self.target.method
+
+    @property
+    def variant(self):
+        return self.target.variant
+
+    @property
+    def qualname(self):
+        return self.target.qualname
+
+    @property
+    def shown(self):
+        """How messages name it: ``CaptioningRNN.loss cell_type=lstm``."""
+        return f"{self.qualname} cell_type={self.variant}" if self.variant else self.qualname
 
 
 def sizes(rng, **ranges):

@@ -2,8 +2,10 @@
 
 The model is built with the student's class (its given ``__init__``), then its
 ``params`` are replaced by seeded random arrays, so the global RNG never
-matters. Every layer function is swapped for the reference during the call:
-only the wiring inside ``loss`` / ``sample`` is graded here.
+matters. The class is graded with the student's own layers and, when that fails, with
+the reference layers of its cell type swapped in (:data:`LAYERS`): the wiring inside
+``loss`` / ``sample`` is what is graded here. The rnn notebook's class never sees (and
+so its cell's reference proxies never serve) the LSTM functions, nor the other way round.
 """
 
 import numpy as np
@@ -11,7 +13,7 @@ import numpy as np
 from autograder.outputs import GradingFailure
 from autograder.specs.base import Spec, randn, sizes, unpack
 
-LAYERS = (
+_COMMON = (
     "affine_forward",
     "affine_backward",
     "word_embedding_forward",
@@ -19,16 +21,10 @@ LAYERS = (
     "temporal_affine_forward",
     "temporal_affine_backward",
     "temporal_softmax_loss",
-    "rnn_step_forward",
-    "rnn_step_backward",
-    "rnn_forward",
-    "rnn_backward",
-    "lstm_step_forward",
-    "lstm_step_backward",
-    "lstm_forward",
-    "lstm_backward",
-    "sigmoid",
 )
+_RNN = ("rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward")
+_LSTM = ("lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward")
+LAYERS = {"rnn": _COMMON + _RNN, "lstm": _COMMON + _LSTM}  # most basic first
 PARAMS = ("W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab")
 
 
@@ -89,11 +85,16 @@ def sample_case(cell_type):
 
 
 def specs(cell_type, suffix=""):
+    k = "G" if cell_type == "lstm" else "H"
+    axes = {"grads['Wx']": f"W{k}", "grads['Wh']": f"H{k}", "grads['b']": k}
     return {
         f"CaptioningRNN.loss{suffix}": Spec(
-            loss_case(cell_type), uses=("CaptioningRNN",), swap=LAYERS
+            loss_case(cell_type), uses=("CaptioningRNN",), swap=LAYERS[cell_type], axes=axes
         ),
         f"CaptioningRNN.sample{suffix}": Spec(
-            sample_case(cell_type), uses=("CaptioningRNN",), swap=LAYERS
+            sample_case(cell_type),
+            uses=("CaptioningRNN",),
+            swap=LAYERS[cell_type],
+            axes={"captions": "NT"},
         ),
     }

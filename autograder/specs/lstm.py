@@ -51,7 +51,9 @@ def _seq_inputs(rng):
 def forward_case(rng, impl):
     args = _seq_inputs(rng)
     h, _ = unpack("lstm_forward", impl.lstm_forward(*args), ("h", "cache"))
-    return {"h": h}
+    one = (args[0][:, :1].copy(), *args[1:])  # the first step alone: T = 1
+    h1, _ = unpack("lstm_forward", impl.lstm_forward(*one), ("h", "cache"))
+    return {"h": h, "h for T = 1": h1}
 
 
 def backward_case(rng, impl):
@@ -63,14 +65,28 @@ def backward_case(rng, impl):
     return dict(zip(SEQ_OUT, grads, strict=True))
 
 
-_STEPS = ("lstm_step_forward", "lstm_step_backward", "sigmoid")
+_STEPS = ("sigmoid", "lstm_step_forward", "lstm_step_backward")
+_GATES = {"dWx": "DG", "dWh": "HG", "db": "G"}  # the 4H axis: blocks i, f, o, g
 
 SPECS = {
     "lstm_step_forward": Spec(step_forward_case, uses=("lstm_step_forward",), swap=("sigmoid",)),
     "lstm_step_backward": Spec(
-        step_backward_case, uses=("lstm_step_forward", "lstm_step_backward"), swap=("sigmoid",)
+        step_backward_case,
+        uses=("lstm_step_forward", "lstm_step_backward"),
+        swap=("sigmoid",),
+        axes=_GATES,
     ),
-    "lstm_forward": Spec(forward_case, uses=("lstm_forward",), swap=_STEPS),
-    "lstm_backward": Spec(backward_case, uses=("lstm_forward", "lstm_backward"), swap=_STEPS),
+    "lstm_forward": Spec(
+        forward_case,
+        uses=("lstm_forward",),
+        swap=_STEPS,
+        axes={"h": "NTH", "h for T = 1": "NTH"},
+    ),
+    "lstm_backward": Spec(
+        backward_case,
+        uses=("lstm_forward", "lstm_backward"),
+        swap=_STEPS,
+        axes={"dx": "NTD", **_GATES},
+    ),
     **captioning.specs("lstm", suffix=":lstm"),
 }

@@ -46,7 +46,9 @@ def _seq_inputs(rng):
 def forward_case(rng, impl):
     args = _seq_inputs(rng)
     h, _ = unpack("rnn_forward", impl.rnn_forward(*args), ("h", "cache"))
-    return {"h": h}
+    one = (args[0][:, :1].copy(), *args[1:])  # the first step alone: T = 1
+    h1, _ = unpack("rnn_forward", impl.rnn_forward(*one), ("h", "cache"))
+    return {"h": h, "h for T = 1": h1}
 
 
 def backward_case(rng, impl):
@@ -61,11 +63,17 @@ def backward_case(rng, impl):
 SPECS = {
     "rnn_step_forward": Spec(step_forward_case, uses=("rnn_step_forward",)),
     "rnn_step_backward": Spec(step_backward_case, uses=("rnn_step_forward", "rnn_step_backward")),
-    "rnn_forward": Spec(forward_case, uses=("rnn_forward",), swap=("rnn_step_forward",)),
+    "rnn_forward": Spec(
+        forward_case,
+        uses=("rnn_forward",),
+        swap=("rnn_step_forward",),
+        axes={"h": "NTH", "h for T = 1": "NTH"},
+    ),
     "rnn_backward": Spec(
         backward_case,
         uses=("rnn_forward", "rnn_backward"),
         swap=("rnn_step_forward", "rnn_step_backward"),
+        axes={"dx": "NTD"},
     ),
     **captioning.specs("rnn"),
 }
