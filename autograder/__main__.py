@@ -68,7 +68,33 @@ def parser():
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
     _limit_flags(g)
+    for name, what in (
+        ("gradescope", "a Gradescope autograder zip"),
+        ("prairielearn", "a PrairieLearn external-grader image context"),
+    ):
+        h = sub.add_parser(name, help=f"write {what} for one assignment")
+        h.add_argument("assignment", help="assignment id")
+        h.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write it")
+        h.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
+        if name == "gradescope":
+            h.add_argument(
+                "--hidden-visibility",
+                default="after_due_date",
+                choices=("visible", "hidden", "after_due_date", "after_published"),
+                help="when students see the results of test cells with hidden tests",
+            )
     return p
+
+
+def _hosted(args, log):
+    from autograder.hosted import gradescope, prairielearn
+
+    if args.command == "gradescope":
+        path = gradescope.build(args.root, args.assignment, args.output, args.hidden_visibility)
+    else:
+        path = prairielearn.build(args.root, args.assignment, args.output)
+    log(f"wrote {path}")
+    return 0
 
 
 def main(argv=None):
@@ -80,6 +106,8 @@ def main(argv=None):
     from autograder import batch
 
     try:
+        if args.command in ("gradescope", "prairielearn"):
+            return _hosted(args, log)
         return batch.main(args, log)
     except batch.UsageError as e:
         log(f"error: {e}")

@@ -2,7 +2,8 @@
 
 :func:`grader_digest` fingerprints what decides a score: the course manifest, the
 reference solutions, the ``workbook`` package staged into the sandbox, every module of
-``autograder`` (specs, mistake catalogue, grading core, sandbox) and the numpy and
+``autograder`` (specs, mistake catalogue, grading core, sandbox): the files a hosted
+autograder ships, :data:`~autograder.hosted.bundle.GRADER_SOURCES`; and the numpy and
 nbformat versions. It is computed once per process. :func:`refusal` compares a worker
 with the client's digest and tells why it must not grade, in one line.
 
@@ -21,10 +22,10 @@ from pathlib import Path
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from autograder.hosted.bundle import GRADER_SOURCES
 from autograder.sandbox import jail
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("course.toml", "autograder", "solutions", "workbook")
 logger = logging.getLogger("autograder.cluster")
 
 
@@ -38,7 +39,7 @@ def grader_digest():
     versions = "; ".join(f"{d} {metadata.version(d)}" for d in ("numpy", "nbformat"))
     h = hashlib.sha256(versions.encode())
     h.update(f"; python {platform.python_version_tuple()[:2]}".encode())
-    for top in SOURCES:
+    for top in GRADER_SOURCES:
         base = ROOT / top
         paths = [base] if base.is_file() else sorted(base.rglob("*.py"))
         for p in paths:

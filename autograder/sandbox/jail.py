@@ -132,10 +132,11 @@ def bwrap_status():
 
 def fallback_warning():
     ok, why = bwrap_status()
+    if ok:
+        return None
+    who = "as an unprivileged user, " if os.geteuid() == 0 else ""
     return (
-        None
-        if ok
-        else f"WEAK FALLBACK SANDBOX: {why}; student code runs without filesystem "
+        f"WEAK FALLBACK SANDBOX: {why}; student code runs {who}without filesystem "
         "or network isolation"
     )
 
@@ -194,7 +195,8 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
         env.pop("MPLCONFIGDIR")
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
-        return argv + [str(cmd_fd), str(msg_fd), "0"], env
+        guest_uid = str(uid) if os.geteuid() == 0 else "0"  # root: drop to the sandbox's uid
+        return argv + [str(cmd_fd), str(msg_fd), guest_uid], env
     args = [bwrap, "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
         if os.path.islink(top):
