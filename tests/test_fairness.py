@@ -281,10 +281,10 @@ def test_reference_layers_accept_what_cs231n_code_passes_and_still_reject_mismat
 
 
 def test_the_rnn_model_never_swaps_in_the_lstm_functions():
-    from autograder.notebook import run
+    from autograder.sandbox import proxy  # what a running graded name's proxies may call
 
-    rnn = run._allowed(["CaptioningRNN.loss"]) | run._allowed(["CaptioningRNN.sample"])
-    lstm = run._allowed(["CaptioningRNN.loss:lstm"]) | run._allowed(["CaptioningRNN.sample:lstm"])
+    rnn = proxy._swap("CaptioningRNN.loss") | proxy._swap("CaptioningRNN.sample")
+    lstm = proxy._swap("CaptioningRNN.loss:lstm") | proxy._swap("CaptioningRNN.sample:lstm")
     assert not {n for n in rnn if n.startswith("lstm") or n == "sigmoid"}
     assert not {n for n in lstm if n.startswith("rnn")}
     assert {"rnn_forward", "rnn_backward", "word_embedding_forward"} <= rnn

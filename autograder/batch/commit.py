@@ -9,7 +9,6 @@ on the graded notebook that ``autograded/`` receives.
 """
 
 import os
-import shutil
 import warnings
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import SaveAutoGrades
 
+from autograder import intake
 from autograder.batch import journal
 from autograder.store import write_atomic
 
@@ -31,8 +31,11 @@ def write_autograded(course, result):
         write_atomic(path, nb.notebook.encode())
         os.chmod(path, 0o444)
     sub = Path(course.submitted(result.student, result.assignment))
-    if (sub / "timestamp.txt").exists():
-        shutil.copyfile(sub / "timestamp.txt", dest / "timestamp.txt")
+    if os.path.lexists(sub / "timestamp.txt"):  # copied only when a small regular file
+        try:
+            intake.copy_regular(sub / "timestamp.txt", dest / "timestamp.txt", 256)
+        except intake.Refused:
+            pass
 
 
 def save_auto_grades(gb, notebook, notebook_id, assignment, student):

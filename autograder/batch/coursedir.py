@@ -12,6 +12,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.nbgrader_ext import safe_files
 from autograder.nbgrader_ext.utils import hidden_tests
 from autograder.notebook.hidden import HiddenTests
 
@@ -56,6 +57,7 @@ def open_course(root):
         cfg = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
     except Exception as e:  # the instructor's config file: say which error, no traceback dump
         raise UsageError(f"{root}/nbgrader_config.py failed: {type(e).__name__}: {e}") from None
+    safe_files.install()  # timestamp.txt read as a small regular file only
     cd = CourseDirectory(config=cfg)
     cd.root = root
     return Course(cd, cfg, hidden_tests(cfg))

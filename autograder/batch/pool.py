@@ -35,7 +35,7 @@ class LocalPool:
     def session(self, course, plans, limits, log=None):
         def one(job):
             canonical = plans[job.assignment].canonical
-            submitted = read_folder(job.folder, canonical)
+            submitted = read_folder(job.folder, canonical, limits)
             return worker.grade(job, submitted, canonical, limits, course.hidden)
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:

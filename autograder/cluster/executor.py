@@ -130,7 +130,9 @@ class DaskExecutor:
             window = max(4, 2 * threads + 2)
 
             def grade(jobs):
-                yield from self._run(client, plans, canonical, setup, resource, window, jobs)
+                yield from self._run(
+                    client, plans, canonical, setup, resource, window, jobs, limits
+                )
 
             yield grade
         finally:
@@ -138,7 +140,7 @@ class DaskExecutor:
             if cluster is not None:
                 cluster.close()
 
-    def _run(self, client, plans, canonical, setup, resource, window, jobs):
+    def _run(self, client, plans, canonical, setup, resource, window, jobs, limits):
         from distributed import as_completed
 
         jobs, pending, done = iter(jobs), {}, as_completed(loop=client.loop)
@@ -147,7 +149,8 @@ class DaskExecutor:
             job = next(jobs, None)
             if job is None:
                 return
-            task = Task(job, read_folder(job.folder, plans[job.assignment].canonical))
+            submitted = read_folder(job.folder, plans[job.assignment].canonical, limits)
+            task = Task(job, submitted)
             self.stats["tasks"] += 1
             self.stats["bytes"] += task.nbytes()
             key = f"grade-{job.assignment}-{job.student}-{uuid.uuid4().hex[:8]}"

@@ -32,14 +32,14 @@ class Graded:
     sandbox: str = ""
 
 
-def read_dir(folder, names):
+def read_dir(folder, names, limits=None):
     """``(Submitted, notes)`` of the notebooks ``names`` in ``folder`` (one rename allowed)."""
-    submitted = read_folder(folder, names)
+    submitted = read_folder(folder, names, limits)
     missing = [n for n in names if n not in submitted.files and n not in submitted.unreadable]
     others = [f for f in submitted.found if f[: -len(".ipynb")] not in names]
     if len(names) == 1 and missing and len(others) == 1:
         name, stem = names[0], others[0][: -len(".ipynb")]
-        other = read_folder(folder, [stem])
+        other = read_folder(folder, [stem], limits)
         if stem in other.files:
             submitted.files[name] = other.files[stem]
         elif stem in other.unreadable:
@@ -71,8 +71,8 @@ def grade_dir(spec, folder):
     problem = fallback_problem()
     if problem:
         raise RuntimeError(f"the grader is installed wrongly: {problem}")
-    submitted, notes = read_dir(folder, list(spec.notebooks))
     limits = Limits(**spec.limits)
+    submitted, notes = read_dir(folder, list(spec.notebooks), limits)
     result = grade_files(
         "student", spec.assignment, submitted, spec.notebooks, limits=limits, hidden=spec.hidden
     )

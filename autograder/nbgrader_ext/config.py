@@ -19,11 +19,14 @@ def apply(c):
         SaveAutoGrades,
     )
 
+    from autograder.nbgrader_ext import safe_files
     from autograder.nbgrader_ext.execute import HardenedExecute
     from autograder.nbgrader_ext.exporter import TolerantNotebookExporter
     from autograder.nbgrader_ext.hide_tests import HideHiddenTests
     from autograder.nbgrader_ext.restore_cells import RestoreCells
+    from autograder.nbgrader_ext.sanitize_content import SanitizeStudentContent
 
+    safe_files.install()  # sec: extra files and timestamp.txt read as small regular files only
     c.Autograde.exporter_class = TolerantNotebookExporter
     c.Autograde.sanitize_preprocessors = [
         RestoreCells,
@@ -39,7 +42,13 @@ def apply(c):
         SaveAutoGrades,
         AssignLatePenalties,
         HideHiddenTests,
+        SanitizeStudentContent,  # sec: nothing a student wrote runs in formgrader
         CheckCellMetadata,
     ]
-    c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        HideHiddenTests,
+        SanitizeStudentContent,  # sec: ... nor in the feedback HTML
+        GetGrades,
+        CSSHTMLHeaderPreprocessor,
+    ]
     return c

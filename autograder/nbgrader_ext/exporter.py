@@ -11,22 +11,21 @@ import os
 
 from nbconvert.exporters import NotebookExporter
 
-from autograder.notebook.read import read_submission, unreadable_notebook
+from autograder import intake
+from autograder.notebook.read import unreadable_notebook
 
 
 class TolerantNotebookExporter(NotebookExporter):
     def from_filename(self, filename, resources=None, **kw):
-        with open(filename, "rb") as f:
-            raw = f.read()
-        nb, reason = read_submission(raw)
+        nb, reason, notes = intake.load_submission(filename)  # regular files only, capped
         if nb is None:
             self.log.error("%s: %s; graded as empty", filename, reason)
             nb = unreadable_notebook(reason)
         resources = self._init_resources(resources)
-        resources["autograder"] = {"unreadable": reason}
+        resources["autograder"] = {"unreadable": reason, "notes": notes}
         path, base = os.path.split(filename)
         resources["metadata"]["name"] = os.path.splitext(base)[0]
         resources["metadata"]["path"] = path
-        mtime = datetime.datetime.fromtimestamp(os.path.getmtime(filename))
+        mtime = datetime.datetime.fromtimestamp(os.lstat(filename).st_mtime)  # never a link
         resources["metadata"]["modified_date"] = mtime.strftime("%B %d, %Y")
         return self.from_notebook_node(nb, resources=resources, **kw)

@@ -21,9 +21,10 @@ class RestoreCells(NbGraderPreprocessor):
         restored, notes = restore(nb, canon)
         for note in notes:
             self.log.warning("%s/%s: %s", info.get("student"), info["notebook"], note)
-        unreadable = resources.get("autograder", {}).get("unreadable")
+        handed = resources.get("autograder", {})
+        unreadable = handed.get("unreadable")
         restored.metadata[utils.HANDOVER] = {
-            "notes": [] if unreadable else notes,
+            "notes": [] if unreadable else [*handed.get("notes", []), *notes],
             "unreadable": unreadable,
         }
         return restored, resources

@@ -10,15 +10,26 @@ scores 0 with the reason in every test cell.
 
 import time
 
+import nbformat
 from nbformat import from_dict
 
+from autograder import intake, sanitize
 from autograder.notebook import verdict
 from autograder.notebook.cells import grade_id, is_grade_cell, points
 from autograder.notebook.hidden import DEFAULT
-from autograder.notebook.read import read_folder, read_submission, unreadable_notebook
+from autograder.notebook.read import read_folder, unreadable_notebook
 from autograder.notebook.restore import restore
 from autograder.notebook.run import run_restored
 from autograder.results import CellResult, NotebookResult, SubmissionResult
+
+
+def published(nb, hidden):
+    """What ``autograded/`` and the feedback receive of a graded ``nb``: nbformat JSON without
+    the hidden tests, and sanitised (:mod:`autograder.sanitize`: nothing a student wrote runs
+    in formgrader or the feedback page); ``nb`` itself is left as it is."""
+    copy = nbformat.reads(hidden.stripped_json(nb), as_version=4)
+    sanitize.notebook(copy)
+    return nbformat.writes(copy)
 
 
 def _zeroed(name, reason, canonical, hidden):
@@ -32,7 +43,7 @@ def _zeroed(name, reason, canonical, hidden):
             result.cells.append(
                 CellResult(grade_id(cell), points(cell), False, message, "unreadable")
             )
-    result.notebook = hidden.stripped_json(nb)
+    result.notebook = published(nb, hidden)
     return result
 
 
@@ -50,16 +61,17 @@ def grade_notebook(submission, canonical=None, limits=None, *, name="", hidden=D
     t0 = time.monotonic()
     nb, notes = submission, []
     if isinstance(submission, (bytes, bytearray)):
-        nb, reason = read_submission(bytes(submission))
+        nb, reason, notes = intake.parse_submission(bytes(submission), limits)
         if nb is None:
             result = _zeroed(name, reason, canonical or [], hidden)
             result.seconds = round(time.monotonic() - t0, 4)
             return result
     if canonical is not None:
-        nb, notes = restore(nb, canonical)
+        nb, repaired = restore(nb, canonical)
+        notes = [*notes, *repaired]
     result = run_restored(nb, limits, name, hidden)
     result.notes = list(notes)
-    result.notebook = hidden.stripped_json(nb)
+    result.notebook = published(nb, hidden)
     result.seconds = round(time.monotonic() - t0, 4)
     return result
 
@@ -78,18 +90,21 @@ def grade_submission(student, assignment, folder, canonical, key="", limits=None
     Returns a :class:`~autograder.results.SubmissionResult`; its status is ``"error"``
     (with the reason) when a notebook is missing, renamed or unreadable.
     """
-    submitted = read_folder(folder, canonical)
+    submitted = read_folder(folder, canonical, limits)
     return grade_files(student, assignment, submitted, canonical, key, limits, hidden)
 
 
 def grade_files(student, assignment, submitted, canonical, key="", limits=None, hidden=DEFAULT):
-    """:func:`grade_submission` of a submission already read (``submitted``: ``Submitted``)."""
+    """:func:`grade_submission` of a submission already read (``submitted``: ``Submitted``).
+
+    Each notebook's bytes go through the intake's caps and normalisation
+    (:func:`grade_notebook`), wherever this runs.
+    """
     t0 = time.monotonic()
     out = SubmissionResult(student, assignment, key=key)
     for name, canon in canonical.items():
         if name in submitted.files:
-            raw = submitted.files[name]
-            nb = grade_notebook(raw, canon, limits, name=name, hidden=hidden)
+            nb = grade_notebook(submitted.files[name], canon, limits, name=name, hidden=hidden)
         elif name in submitted.unreadable:
             nb = _zeroed(name, submitted.unreadable[name], canon, hidden)
         else:

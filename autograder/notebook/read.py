@@ -9,12 +9,16 @@ from the source, so the student scores 0 with the reason in the feedback.
 worker or a hosted autograder receives exactly this object.
 """
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbformat import v4
+
+from autograder import intake
+from autograder.sandbox.limits import Limits
 
 
 @dataclass
@@ -31,18 +35,23 @@ class Submitted:
     found: list[str] = field(default_factory=list)
 
 
-def read_folder(folder, names):
-    """The :class:`Submitted` of the notebooks ``names`` in submission ``folder``."""
+def read_folder(folder, names, limits=None):
+    """The :class:`Submitted` of the notebooks ``names`` in submission ``folder``.
+
+    Each file is read by :func:`autograder.intake.read_regular` (a regular file under the
+    notebook size cap of ``limits``; a link, pipe or device is refused with the reason).
+    """
+    cap = (limits or Limits.load()).notebook_bytes
     folder = Path(folder)
     out = Submitted(found=sorted(p.name for p in folder.glob("*.ipynb")))
     for name in names:
         path = folder / f"{name}.ipynb"
-        if not path.exists():
+        if not os.path.lexists(path):  # a link is refused by the intake, not "missing"
             continue
         try:
-            out.files[name] = path.read_bytes()
-        except OSError as e:
-            out.unreadable[name] = f"the notebook file could not be read ({type(e).__name__})"
+            out.files[name] = intake.read_regular(path, cap)
+        except intake.Refused as e:
+            out.unreadable[name] = f"the notebook was not read: {e}"
     return out
 
 

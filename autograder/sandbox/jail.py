@@ -19,7 +19,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+
+from autograder.sandbox import seccomp, uids
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADER_DIR = "/opt/grader"
@@ -42,8 +45,6 @@ STAGED = [
 _INIT = '"""Grading modules visible inside the sandbox (a staged subset)."""\n'
 _staged = {}
 _lock = threading.Lock()
-_uids = set()
-UID_BASE = 61000 + (os.getpid() % 500) * 16
 
 
 def _copy(src, dst):
@@ -141,19 +142,28 @@ def fallback_warning():
     )
 
 
-def take_uid():
-    """A free user id for one sandbox (only meaningful when running as root)."""
-    with _lock:
-        for i in range(16):
-            if UID_BASE + i not in _uids:
-                _uids.add(UID_BASE + i)
-                return UID_BASE + i
-        return UID_BASE + 15
+def take_uid(limits):
+    """A :class:`~autograder.sandbox.uids.Lease` on a fresh uid for one sandbox."""
+    return uids.take(limits.uid_first, limits.uid_count)
 
 
-def give_uid(uid):
-    with _lock:
-        _uids.discard(uid)
+def give_uid(lease):
+    """Kill every process left with the lease's uid, then release it."""
+    uids.give(lease)
+
+
+@dataclass
+class Launch:
+    """How to start one sandbox: ``argv``/``env`` and the extra fds to pass (seccomp)."""
+
+    argv: list
+    env: dict
+    isolated: bool
+    fds: tuple = ()
+
+    def close(self):
+        for fd in self.fds:
+            os.close(fd)
 
 
 def _ro_with_parents(args, made, path):
@@ -185,26 +195,34 @@ def _env():
 
 
 def command(stage, cmd_fd, msg_fd, uid, limits):
-    """``(argv, env)``: how to start the runner for one sandbox session."""
+    """A :class:`Launch`: how to start the runner for one sandbox session.
+
+    bubblewrap starts as root (the Python installation may live where only root can reach
+    it, e.g. ``/root/.pyenv``, so an unprivileged bwrap with ``--unshare-user`` could not
+    bind it); the runner switches to the sandbox's fresh ``uid`` (:mod:`.uids`) before any
+    student code. The seccomp filter of :mod:`.seccomp` is loaded by bwrap; ``/tmp`` and
+    ``/dev/shm`` are private, size-capped tmpfs.
+    """
     ok, bwrap = bwrap_status()
     guest = f"{GRADER_DIR}/autograder/sandbox/guest.py"
     env = _env()
-    runner = ["-s", "-B", guest, str(cmd_fd), str(msg_fd), str(uid)]
+    runner = ["-s", "-B", guest, str(cmd_fd), str(msg_fd), str(uid if os.geteuid() == 0 else 0)]
     if not ok:
         env = dict(env, HOME=tempfile.gettempdir(), PYTHONPATH=stage, AUTOGRADER_GUEST_ROOT=stage)
         env.pop("MPLCONFIGDIR")
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
-        guest_uid = str(uid) if os.geteuid() == 0 else "0"  # root: drop to the sandbox's uid
-        return argv + [str(cmd_fd), str(msg_fd), guest_uid], env
+        return Launch(argv + runner[-3:], env, False)  # root: drop to the sandbox's uid too
     args = [bwrap, "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+    size = str(2 * limits.file_mb << 20)
     args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--perms", "1777", "--size", str(2 * limits.file_mb << 20), "--tmpfs", "/tmp"]
+    args += ["--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
+    args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     made = {"/tmp", "/usr"}
     for p in sorted({sys.base_prefix, sys.prefix}):
         if not p.startswith("/usr/"):
@@ -212,13 +230,16 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
     args += ["--perms", "0755", "--dir", "/opt", "--ro-bind", stage, GRADER_DIR]
     args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
     args += ["--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent", "--new-session"]
-    if os.geteuid() == 0:
+    if uid:  # the runner needs them once, to switch to ``uid`` (which drops them all)
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    else:
-        runner[-1] = "0"
+    fds = []
+    filt = seccomp.pipe_fd()
+    if filt is not None:
+        args += ["--seccomp", str(filt)]
+        fds.append(filt)
     args += ["--clearenv"]
     for k, v in env.items():
         args += ["--setenv", k, v]
     args += ["--setenv", "PYTHONPATH", GRADER_DIR, "--chdir", "/tmp"]
     py = os.path.join(sys.prefix, "bin", "python")
-    return args + ["--", py, *runner], {}
+    return Launch(args + ["--", py, *runner], {}, True, tuple(fds))

@@ -32,6 +32,31 @@ class Limits(Configurable):
         help="also run the code cells after the last test cell (they cannot change a score; "
         "their demos cost seconds per notebook)",
     ).tag(config=True)
+    # issue 11: intake, wire and reference-proxy bounds
+    notebook_bytes = Int(32 << 20, help="largest submitted notebook file read").tag(config=True)
+    notebook_cells = Int(2_000, help="most cells in a submitted notebook").tag(config=True)
+    extra_file_bytes = Int(1 << 20, help="largest extra submitted file copied").tag(config=True)
+    extra_files = Int(50, help="most extra files copied per submission").tag(config=True)
+    cell_frames = Int(20_000, help="most messages the sandbox may send in one cell").tag(
+        config=True
+    )
+    cell_received_bytes = Int(256 << 20, help="most bytes received in one cell").tag(config=True)
+    notebook_received_bytes = Int(1 << 30, help="most bytes received per notebook").tag(config=True)
+    collected_bytes = Int(16 << 20, help="largest outputs frame of one graded name").tag(
+        config=True
+    )
+    output_items = Int(200, help="most outputs kept per cell, every type").tag(config=True)
+    proxy_elements = Int(2_048, help="most numbers in one reference-proxy request").tag(config=True)
+    proxy_int = Int(1 << 16, help="largest integer magnitude in a proxy request").tag(config=True)
+    proxy_calls = Int(20_000, help="most reference-proxy calls per cell").tag(config=True)
+    proxy_seconds = Float(30.0, help="grader seconds spent in reference calls per cell").tag(
+        config=True
+    )
+    proxy_objects = Int(10_000, help="most opaque objects kept for one notebook").tag(config=True)
+    uid_first = Int(1_900_000_000, help="first of the fresh sandbox uids (as root)").tag(
+        config=True
+    )
+    uid_count = Int(1 << 20, help="how many fresh sandbox uids to lease from").tag(config=True)
 
     @classmethod
     def names(cls):

@@ -9,12 +9,17 @@ rejects oversized or malformed frames with :class:`WireError`.
 """
 
 import json
+import math
 import os
 import struct
 
 import numpy as np
 
 MAX_FRAME = 256 * 1024 * 1024
+# The JSON header holds the non-array values. Parsed into Python objects it can take ~30x
+# its size (a list of small numbers), so it is capped far below a frame: an honest "done"
+# message (capped outputs, base64 figures) stays under 3 MB.
+MAX_HEADER = 8 * 1024 * 1024
 _KINDS = "biuf"
 
 
@@ -90,7 +95,7 @@ def _dec(v, blobs, resolve):
     if dt.kind not in _KINDS or any(s < 0 for s in shape) or dt.hasobject:
         raise WireError(f"refused dtype {dt} / shape {shape}")
     raw = blobs[int(v[key])]
-    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dt.itemsize:
+    if len(raw) != math.prod(shape) * dt.itemsize:
         raise WireError("array byte count does not match its shape")
     a = np.frombuffer(raw, dtype=dt).reshape(shape).copy()
     return a[()] if key == "$sc" else a
@@ -104,6 +109,8 @@ def decode(body, resolve=None):
     """Inverse of :func:`encode` (without the 8-byte length prefix)."""
     try:
         (hl,) = struct.unpack(">I", body[:4])
+        if hl > MAX_HEADER:
+            raise WireError(f"a message header of {hl} bytes (limit {MAX_HEADER})")
         head = json.loads(body[4 : 4 + hl].decode())
         blobs, pos = [], 4 + hl
         for n in head["n"]:
