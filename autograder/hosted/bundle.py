@@ -23,7 +23,7 @@ from autograder.notebook.hidden import HiddenTests
 ROOT = Path(__file__).resolve().parents[2]
 GRADER_SOURCES = ("course.toml", "autograder", "solutions", "workbook")
 # What grading imports besides the project's own dependencies (pyproject.toml).
-RUNTIME = ("nbformat", "traitlets", "ipython")
+RUNTIME = ("nbformat", "traitlets", "ipython", "nbconvert", "nh3")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 SPEC = "assignment.json"
 
