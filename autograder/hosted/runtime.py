@@ -12,9 +12,7 @@ needs a Python installation that user can read (:func:`fallback_problem`).
 """
 
 import os
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from autograder.notebook.grade import grade_files
 from autograder.notebook.read import read_folder
@@ -49,15 +47,11 @@ def read_dir(folder, names, limits=None):
 
 
 def fallback_problem():
-    """Why the weak fallback cannot run student code as another user here, or ``None``."""
+    """Why student code would run as root here (no bubblewrap, and the weak fallback cannot
+    switch to another user), or ``None``: a hosted grader refuses to grade then."""
     if jail.bwrap_status()[0] or os.geteuid() != 0:
         return None
-    for top in {sys.base_prefix, sys.prefix}:
-        p = Path(top)
-        for d in [*reversed(p.parents), p]:
-            if not os.stat(d).st_mode & 0o001:
-                return f"{d} cannot be entered by other users, so neither can {top}"
-    return None
+    return jail.fallback_problem()
 
 
 def sandbox_note():

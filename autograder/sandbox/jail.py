@@ -131,11 +131,33 @@ def bwrap_status():
     return True, path
 
 
+@functools.cache
+def fallback_problem():
+    """Why the weak fallback, started as root, cannot run the runner as the sandbox's uid
+    (the Python installation or the temporary folder is closed to other users), or None."""
+    if os.geteuid() != 0:
+        return "not running as root"
+    for top in sorted({sys.base_prefix, sys.prefix, tempfile.gettempdir()}):
+        p = Path(top)
+        for d in [*reversed(p.parents), p]:
+            if not os.stat(d).st_mode & 0o001:
+                return f"{d} cannot be entered by other users"
+    return None
+
+
+def fallback_drops():
+    """True when the weak fallback runs student code as the sandbox's own uid."""
+    return os.geteuid() == 0 and fallback_problem() is None
+
+
 def fallback_warning():
     ok, why = bwrap_status()
     if ok:
         return None
-    who = "as an unprivileged user, " if os.geteuid() == 0 else ""
+    who = ""
+    if os.geteuid() == 0:
+        problem = fallback_problem()
+        who = f"as root ({problem}), " if problem else "as an unprivileged user, "
     return (
         f"WEAK FALLBACK SANDBOX: {why}; student code runs {who}without filesystem "
         "or network isolation"
@@ -212,7 +234,8 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
         env.pop("MPLCONFIGDIR")
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
-        return Launch(argv + runner[-3:], env, False)  # root: drop to the sandbox's uid too
+        guest_uid = str(uid if fallback_drops() else 0)  # root: the sandbox's uid when it can
+        return Launch(argv + [str(cmd_fd), str(msg_fd), guest_uid], env, False)
     args = [bwrap, "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
         if os.path.islink(top):
