@@ -11,6 +11,9 @@ completion order, to the runner, which alone writes (see :mod:`autograder.batch.
 A worker killed mid-task has its task re-run elsewhere by Dask; a task that still fails
 (every worker it ran on died, a worker refused, the scheduler went away) becomes an
 ``error`` row that is not journaled, so the next run grades that student.
+
+(Longer than most modules: connecting, admitting workers and the submission window are
+one session's steps, kept together.)
 """
 
 import logging
@@ -47,7 +50,6 @@ class DaskExecutor:
         self.task = task  # what runs on the worker (benchmarks time Dask alone with another)
         self.weak = None
         self.digest = grader_digest()
-        self.stats = {"tasks": 0, "bytes": 0}
 
     def warning(self):
         return self.weak
@@ -151,8 +153,6 @@ class DaskExecutor:
                 return
             submitted = read_folder(job.folder, plans[job.assignment].canonical, limits)
             task = Task(job, submitted)
-            self.stats["tasks"] += 1
-            self.stats["bytes"] += task.nbytes()
             key = f"grade-{job.assignment}-{job.student}-{uuid.uuid4().hex[:8]}"
             future = client.submit(
                 self.task,

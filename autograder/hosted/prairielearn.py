@@ -11,6 +11,8 @@ entrypoint, grades ``/grade/student`` and writes ``/grade/results/results.json``
 PrairieLearn's format: ``score`` in [0, 1], ``tests`` with ``name``, ``description``,
 ``points``, ``max_points``, ``message``. A missing or unreadable notebook is
 ``"gradable": false`` with ``format_errors`` (no attempt is used up); so is a grader failure.
+
+(Longer than most modules: a third of it is the three files it writes, kept as templates.)
 """
 
 import argparse
