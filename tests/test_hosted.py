@@ -249,3 +249,36 @@ def test_gradescope_with_only_the_pins_and_no_bubblewrap(built):
         assert "runs as an unprivileged user" in data["output"]
     finally:
         shutil.rmtree(tmp, True)
+
+
+@pytest.mark.slow
+def test_a_broken_autograder_still_writes_a_results_file(built, tmp_path):
+    """No ``assignment.json`` (grader failure), or no Python at all: a results file that
+    says so, for both platforms."""
+    from autograder.hosted import gradescope as gs
+    from autograder.hosted import prairielearn as pl
+
+    (tmp_path / "src").mkdir()
+    assert gs.main(["--source", str(tmp_path / "src"), "--results", str(tmp_path / "gs")]) == 0
+    data = json.loads((tmp_path / "gs" / "results.json").read_text())
+    _schema("gradescope.schema.json").validate(data)
+    assert data["score"] == 0 and "could not grade this: FileNotFoundError" in data["output"]
+    assert pl.main(["--source", str(tmp_path / "src"), "--results", str(tmp_path / "pl")]) == 0
+    data = json.loads((tmp_path / "pl" / "results.json").read_text())
+    _schema("prairielearn.schema.json").validate(data)
+    assert data["gradable"] is False and "could not grade" in data["format_errors"][0]
+    _, zip_path, context = built
+    ag = tmp_path / "autograder"
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(ag / "source")
+    env = _env(AUTOGRADER_ROOT=str(ag), AUTOGRADER_PYTHON=str(tmp_path / "no-python"))
+    subprocess.run(["bash", str(ag / "source" / "run_autograder")], env=env, check=True)
+    data = json.loads((ag / "results" / "results.json").read_text())
+    _schema("gradescope.schema.json").validate(data)
+    assert "could not start" in data["output"]
+    env = _env(GRADE_ROOT=str(tmp_path / "grade"), GRADER_HOME=str(context))
+    env["GRADER_PYTHON"] = str(tmp_path / "no-python")
+    subprocess.run(["bash", str(context / "entrypoint")], env=env, check=True)
+    data = json.loads((tmp_path / "grade" / "results" / "results.json").read_text())
+    _schema("prairielearn.schema.json").validate(data)
+    assert data["gradable"] is False and "could not start" in data["format_errors"][0]

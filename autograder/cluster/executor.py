@@ -93,7 +93,7 @@ class DaskExecutor:
             ) from None
         answers = client.run(admission, plugin.name, on_error="return")
         threads = client.nthreads()
-        admitted, refused, weak = {}, [], []
+        admitted, refused, weak = {}, [], {}
         for addr, answer in sorted(answers.items()):
             if isinstance(answer, BaseException):
                 answer = (f"{type(answer).__name__}: {answer}", None)
@@ -103,16 +103,15 @@ class DaskExecutor:
             else:
                 admitted[addr] = threads.get(addr, 1)
                 if warning:
-                    weak.append(addr)
+                    weak[addr] = warning.removeprefix("WEAK FALLBACK SANDBOX: ")
         for line in refused:
             if log:
                 log(line)
         if not admitted:
             raise UsageError("no Dask worker may grade: " + "; ".join(refused))
-        if weak:
-            self.weak = f"WEAK FALLBACK SANDBOX on Dask worker(s) {', '.join(weak)}: " + (
-                "no bubblewrap there; student code runs without filesystem or network isolation"
-            )
+        if weak:  # each worker's own words (the first one's, when they differ)
+            why = next(iter(weak.values()))
+            self.weak = f"WEAK FALLBACK SANDBOX on Dask worker(s) {', '.join(weak)}: {why}"
         if log:
             log(
                 f"Dask: {len(admitted)} worker(s), {sum(admitted.values())} thread(s) grading "
