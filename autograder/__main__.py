@@ -83,6 +83,9 @@ def parser():
                 choices=("visible", "hidden", "after_due_date", "after_published"),
                 help="when students see the results of test cells with hidden tests",
             )
+    from autograder.report.cli import add_parser as add_report  # issue 16: the class report
+
+    add_report(sub)
     return p
 
 
@@ -103,6 +106,10 @@ def main(argv=None):
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
 
+    if args.command == "report":
+        from autograder.report.cli import main as report
+
+        return report(args, log)
     from autograder import batch
 
     try:

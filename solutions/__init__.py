@@ -9,6 +9,7 @@ from workbook.optim import adam, sgd, sgd_momentum
 from workbook.solver import CaptioningSolver
 
 from .captioning import CaptioningRNN
+from .clipping import clip_grad_norm
 from .embedding import word_embedding_backward, word_embedding_forward
 from .gradcheck import (
     eval_numerical_gradient,
@@ -19,7 +20,14 @@ from .gradcheck import (
 from .layers import affine_backward, affine_forward, sigmoid
 from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
 from .rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
-from .softmax import log_softmax, nll, softmax, softmax_loss_naive, softmax_loss_vectorized
+from .softmax import (
+    log_softmax,
+    logsumexp,
+    nll,
+    softmax,
+    softmax_loss_naive,
+    softmax_loss_vectorized,
+)
 from .temporal import (
     temporal_affine_backward,
     temporal_affine_forward,

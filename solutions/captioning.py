@@ -1,7 +1,7 @@
 # ruff: noqa: NPY002  (initialisation draws from the global RNG, in CS231n's order)
 """CaptioningRNN: an image-captioning model with a vanilla RNN or an LSTM (CS231n ``rnn.py``).
 
-The image features (N, D) are projected to the initial hidden state; the caption words
+The image features (N, F) are projected to the initial hidden state; the caption words
 are embedded and fed to the recurrent network one per time step; at every step an affine
 layer scores the next word over the vocabulary (V words). The layers are called through
 the module-level names imported below, so each can be swapped for another implementation.
@@ -30,9 +30,9 @@ class CaptioningRNN:
         Vocabulary, word -> index in ``[0, V)``. Must contain ``'<NULL>'``;
         ``'<START>'`` and ``'<END>'`` are looked up when present.
     input_dim : int
-        Dimension D of the image features.
+        Dimension F of the image features.
     wordvec_dim : int
-        Dimension W of the word vectors.
+        Dimension D of the word vectors (the recurrent layer's input size).
     hidden_dim : int
         Dimension H of the hidden state.
     cell_type : {'rnn', 'lstm'}
@@ -48,7 +48,7 @@ class CaptioningRNN:
     Attributes
     ----------
     params : dict
-        ``W_embed`` (V, W), ``W_proj`` (D, H), ``b_proj`` (H,), ``Wx`` (W, kH), ``Wh`` (H, kH),
+        ``W_embed`` (V, D), ``W_proj`` (F, H), ``b_proj`` (H,), ``Wx`` (D, kH), ``Wh`` (H, kH),
         ``b`` (kH,), ``W_vocab`` (H, V), ``b_vocab`` (V,) with k = 1 (rnn) or 4 (lstm).
     """
 
@@ -107,7 +107,7 @@ class CaptioningRNN:
 
         Parameters
         ----------
-        features : (N, D) ndarray
+        features : (N, F) ndarray
             Image features.
         captions : (N, T+1) integer ndarray
             Ground-truth captions, each word in ``[0, V)``.
@@ -137,7 +137,7 @@ class CaptioningRNN:
 
         # Forward
         h0, cache_proj = affine_forward(features, W_proj, b_proj)  # (N, H)
-        x, cache_embed = word_embedding_forward(captions_in, W_embed)  # (N, T, W)
+        x, cache_embed = word_embedding_forward(captions_in, W_embed)  # (N, T, D)
         if self.cell_type == "rnn":
             h, cache_rnn = rnn_forward(x, h0, Wx, Wh, b)  # (N, T, H)
         else:
@@ -175,7 +175,7 @@ class CaptioningRNN:
 
         Parameters
         ----------
-        features : (N, D) ndarray
+        features : (N, F) ndarray
             Image features.
         max_length : int
             Length T of the generated captions.

@@ -30,7 +30,9 @@ def rel_error(x, y):
 
     Parameters
     ----------
-    x, y : ndarray, same shape (or broadcastable)
+    x, y : ndarray, same shape
+        (this plain formula would broadcast other shapes silently; the workbook's
+        :func:`workbook.gradcheck.rel_error` raises instead)
 
     Returns
     -------

@@ -52,8 +52,9 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
         Next hidden state.
     next_c : (N, H) ndarray
         Next cell state.
-    cache : tuple
-        ``(x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c)`` for the backward pass.
+    cache : object
+        Whatever your backward pass needs: the grader hands it to your backward
+        untouched. This reference stores ``(x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c)``.
     """
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
@@ -79,8 +80,8 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     dnext_c : (N, H) ndarray
         Gradient of the loss with respect to ``next_c``; a scalar (``0``) broadcasts. It
         may be updated in place (``dnext_c += ...``): each call gets its own copy.
-    cache : tuple
-        From :func:`lstm_step_forward`.
+    cache : object
+        From :func:`lstm_step_forward` (your own layout).
 
     Returns
     -------
@@ -139,8 +140,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
     -------
     h : (N, T, H) ndarray
         Hidden states of all time steps (``h0`` not included).
-    cache : tuple
-        ``(x, h0, Wx, Wh, ifog, c, tanh_c, h)`` for the backward pass.
+    cache : object
+        Whatever your backward pass needs: the grader hands it to your backward
+        untouched. This reference stores ``(x, h0, Wx, Wh, ifog, c, tanh_c, h)``.
 
     Notes
     -----
@@ -178,8 +180,8 @@ def lstm_backward(dh, cache):
     dh : (N, T, H) ndarray
         Upstream gradients of the per-time-step losses with respect to ``h``
         only; gradients flowing from step ``t + 1`` are added here.
-    cache : tuple
-        ``(x, h0, Wx, Wh, ifog, c, tanh_c, h)`` from :func:`lstm_forward`.
+    cache : object
+        From :func:`lstm_forward` (your own layout).
 
     Returns
     -------

@@ -35,8 +35,9 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b):
     -------
     next_h : (N, H) ndarray
         Next hidden state.
-    cache : tuple
-        ``(x, prev_h, Wx, Wh, next_h)`` for the backward pass.
+    cache : object
+        Whatever your backward pass needs: the grader hands it to your backward
+        untouched. This reference stores ``(x, prev_h, Wx, Wh, next_h)``.
     """
     a = x @ Wx + prev_h @ Wh + b
     next_h = np.tanh(a)
@@ -52,8 +53,8 @@ def rnn_step_backward(dnext_h, cache):
     ----------
     dnext_h : (N, H) ndarray
         Gradient of the loss with respect to ``next_h``.
-    cache : tuple
-        ``(x, prev_h, Wx, Wh, next_h)`` from :func:`rnn_step_forward`.
+    cache : object
+        From :func:`rnn_step_forward` (your own layout).
 
     Returns
     -------
@@ -101,8 +102,9 @@ def rnn_forward(x, h0, Wx, Wh, b):
     -------
     h : (N, T, H) ndarray
         Hidden states of all time steps (``h0`` not included).
-    cache : tuple
-        ``(x, h0, Wx, Wh, h)`` for the backward pass.
+    cache : object
+        Whatever your backward pass needs: the grader hands it to your backward
+        untouched. This reference stores ``(x, h0, Wx, Wh, h)``.
 
     Notes
     -----
@@ -133,8 +135,8 @@ def rnn_backward(dh, cache):
         Upstream gradients of the per-time-step losses with respect to ``h``
         only; the gradient flowing from step ``t + 1`` back into ``h[:, t]``
         is added here.
-    cache : tuple
-        ``(x, h0, Wx, Wh, h)`` from :func:`rnn_forward`.
+    cache : object
+        From :func:`rnn_forward` (your own layout).
 
     Returns
     -------

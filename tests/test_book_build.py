@@ -152,11 +152,15 @@ def source_notebooks() -> list[Path]:
     return sorted((REPO / "assignments").glob("*/*.ipynb"))
 
 
-def solution_regions() -> tuple[set[str], set[str]]:
-    """(lines inside solution regions, lines outside them) of the assignment sources."""
+def solution_regions(code_only: bool = False) -> tuple[set[str], set[str]]:
+    """(lines inside solution regions, lines outside them) of the assignment sources;
+    ``code_only`` leaves out the markdown cells (written answers' rubrics, which render as
+    formatted prose, not as their source lines)."""
     inside, outside = set(), set()
     for path in source_notebooks():
         for cell in nbformat.read(path, as_version=4).cells:
+            if code_only and cell.cell_type != "code":
+                continue
             public = cell.source
             for match in REGION.finditer(cell.source):
                 if match.group(1) == "SOLUTION":
@@ -385,7 +389,7 @@ def test_instructor_build_shows_marked_solutions(site, reference):
         assert "Instructor copy: solutions and hidden tests" in text, page
         assert "tag_solution" in text, page
         found |= reference & page_lines(page)[0]
-    inside, public = solution_regions()
+    inside, public = solution_regions(code_only=True)
     shown = {line for line in inside if _distinctive(line)} - public
     assert len(found & shown) > 0.9 * len(shown), sorted(shown - found)[:10]
     # the public pages of the instructor build are the same student notebooks

@@ -255,7 +255,8 @@ def _solution_code():
     found = set()
     for path in glob.glob(f"{root}/assignments/*/*.ipynb"):
         with open(path, encoding="utf-8") as f:
-            sources = ["".join(c["source"]) for c in json.load(f)["cells"]]
+            cells = json.load(f)["cells"]  # code cells: written answers' rubrics are prose
+            sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
         for source in sources:
             for m in region.finditer(source):
                 found |= {line.split("#")[0] for line in m.group(1).splitlines()}

@@ -108,7 +108,7 @@ def catalogue_picks(source):
     another answer cell that calls it. Picks come from functions used by few test cells, so
     the expected partial score is exact.
     """
-    nb = cells(source)
+    nb = [c for c in cells(source) if c["cell_type"] == "code"]  # not the written answers
     answers = {
         nb_meta(c)["grade_id"]: "".join(c["source"]) for c in nb if nb_meta(c).get("solution")
     }
@@ -155,6 +155,15 @@ def points(source, grade_ids):
         float(nb_meta(c).get("points", 0))
         for c in cells(source)
         if nb_meta(c).get("grade_id") in grade_ids
+    )
+
+
+def manual_points(source):
+    """Points of the written answers (markdown grade cells): they wait for a human grader."""
+    return sum(
+        float(nb_meta(c).get("points", 0))
+        for c in cells(source)
+        if c["cell_type"] == "markdown" and nb_meta(c).get("grade")
     )
 
 
@@ -221,7 +230,8 @@ def test_source_notebook_as_submission_scores_full_marks(course, a):
     root, grades = course
     row = grades[(a, "alice")]
     assert float(row["max_score"]) > 0
-    assert float(row["score"]) == float(row["max_score"]), errors(root / "autograded/alice" / a)
+    full = float(row["max_score"]) - manual_points(root / "assignments" / a / f"{a}.ipynb")
+    assert float(row["score"]) == full, errors(root / "autograded/alice" / a)
 
 
 def errors(folder):
@@ -267,7 +277,7 @@ def test_catalogue_mutant_loses_exactly_its_cells_and_is_named(course, a, k, mis
     row = grades[(a, f"mutant{k}")]
     lost = points(source, failing)
     assert 0 < lost < float(row["max_score"])
-    assert float(row["score"]) == float(row["max_score"]) - lost, (
+    assert float(row["score"]) == float(row["max_score"]) - lost - manual_points(source), (
         mistake.id,
         errors(root / f"autograded/mutant{k}" / a),
     )

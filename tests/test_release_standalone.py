@@ -41,7 +41,7 @@ def answers(source):
     out = {}
     for c in json.loads(Path(source).read_text(encoding="utf-8"))["cells"]:
         meta = c["metadata"].get("nbgrader", {})
-        if meta.get("solution"):
+        if meta.get("solution") and c["cell_type"] == "code":  # not the written answers
             lines = "".join(c["source"]).split("\n")
             out[meta["grade_id"]] = "\n".join(ln for ln in lines if "SOLUTION" not in ln)
     return out
@@ -53,7 +53,8 @@ def test_release_runs_top_to_bottom_with_only_answers_filled(release, a, tmp_pat
     shutil.copytree(release / "release" / a, folder)
     nb = nbformat.read(folder / f"{a}.ipynb", as_version=4)
     filled = answers(ROOT / "assignments" / a / f"{a}.ipynb")
-    stubs = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    code = [c for c in nb.cells if c.cell_type == "code"]  # written answers are markdown
+    stubs = [c for c in code if c.metadata.get("nbgrader", {}).get("solution")]
     assert stubs and all("NotImplementedError" in c.source for c in stubs)
     assert {c.metadata.nbgrader.grade_id for c in stubs} == set(filled)
     for c in stubs:

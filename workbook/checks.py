@@ -75,3 +75,53 @@ def check_gradients(label_to_pair, tol=1e-7):
             failures.append(line)
     if failures:
         raise AssertionError("; ".join(failures))
+
+
+def worst_entry(got, expected):
+    """``(index, got, expected, rel_error)`` of the entry with the largest relative error.
+
+    ``got`` and ``expected`` are float arrays of the same shape (checked by the caller).
+    """
+    got = as_float_array("got", got)
+    expected = as_float_array("expected", expected)
+    if got.size == 0:
+        return (), 0.0, 0.0, 0.0
+    err = np.abs(got - expected) / np.maximum(1e-8, np.abs(got) + np.abs(expected))
+    if not np.isfinite(got).all():
+        err = np.where(np.isfinite(got), err, np.inf)
+    ix = np.unravel_index(int(np.argmax(err)), got.shape)
+    ix = tuple(int(i) for i in ix)
+    return ix, float(got[ix]), float(expected[ix]), float(err[ix])
+
+
+def compare_named(named, tol=1e-7):
+    """Compare named intermediates; print one line each with the worst entry when wrong.
+
+    ::
+
+        compare_named({"da[:, 3H:4H] (g)": (got, expected)}, tol=1e-7)
+        # da[:, 3H:4H] (g): rel_error 0.52 (want below 1e-07): worst at [1, 2]:
+        #     got 0.0411, expected 0.0822
+
+    Parameters
+    ----------
+    named : dict of str -> (got, expected)
+        Arrays of the same shape; ``expected`` from a numeric gradient or published values.
+    tol : float
+
+    Returns
+    -------
+    wrong : list of str
+        The names whose relative error is not below ``tol`` (nothing is raised: the caller
+        decides, after the whole table is printed).
+    """
+    wrong = []
+    for label, (got, expected) in named.items():
+        ok, line = _verdict(label, got, expected, tol)
+        if not ok and "rel_error" in line:
+            ix, g, e, _ = worst_entry(got, expected)
+            line += f": worst at {list(ix)}: got {g:.6g}, expected {e:.6g}"
+        print(line)
+        if not ok:
+            wrong.append(label)
+    return wrong

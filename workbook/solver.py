@@ -7,7 +7,11 @@ Differences from CS231n, none of which change the calling convention:
 - the minibatch sampler is an argument (``sample_fn``), defaulting to
   :func:`workbook.data.captions.sample_minibatch`;
 - ``checkpoint_name`` (off by default) pickles the model and history after each epoch,
-  the only I/O the solver does besides printing when ``verbose``.
+  the only I/O the solver does besides printing when ``verbose``;
+- ``clip_fn`` (off by default): a gradient-clipping function, *yours*
+  (``clip_fn(grads, max_norm) -> (clipped_grads, total_norm)``), applied to every
+  minibatch's gradients before the update; the norms it reports are kept in
+  ``grad_norm_history``. The solver has no clipping of its own.
 """
 
 import pickle
@@ -42,11 +46,18 @@ class CaptioningSolver:
         Seed of the solver's own minibatch generator.
     sample_fn : callable, optional
         ``sample_fn(data, batch_size=..., split='train', seed=rng) -> (captions, features, urls)``.
+    clip_fn : callable, optional
+        ``clip_fn(grads, max_norm) -> (clipped_grads, total_norm)``, e.g. your
+        ``clip_grad_norm``; with ``max_norm=np.inf`` it only measures the norm.
+    max_norm : float
+        Passed to ``clip_fn`` (default ``np.inf``).
 
     Attributes
     ----------
     loss_history : list of float
         Training loss of every iteration.
+    grad_norm_history : list of float
+        Gradient norm of every iteration as ``clip_fn`` reported it (empty without one).
     train_acc_history, val_acc_history : list
         Kept for CS231n compatibility (captioning has no accuracy; they stay empty).
     epoch : int
@@ -67,6 +78,8 @@ class CaptioningSolver:
         checkpoint_name=None,
         seed=0,
         sample_fn=None,
+        clip_fn=None,
+        max_norm=np.inf,
     ):
         if update_rule not in ("sgd", "sgd_momentum", "adam"):
             raise ValueError(f'Invalid update_rule "{update_rule}"')
@@ -83,12 +96,14 @@ class CaptioningSolver:
         self.checkpoint_name = checkpoint_name
         self.rng = np.random.default_rng(seed)
         self.sample_fn = sample_minibatch if sample_fn is None else sample_fn
+        self.clip_fn, self.max_norm = clip_fn, max_norm
         self._reset()
 
     def _reset(self):
         """Set up the bookkeeping; called by ``__init__``."""
         self.epoch = 0
         self.loss_history = []
+        self.grad_norm_history = []
         self.train_acc_history = []
         self.val_acc_history = []
         self.optim_configs = {p: dict(self.optim_config) for p in self.model.params}
@@ -100,6 +115,9 @@ class CaptioningSolver:
         )
         loss, grads = self.model.loss(features, captions)
         self.loss_history.append(float(loss))
+        if self.clip_fn is not None:
+            grads, norm = self.clip_fn(grads, self.max_norm)
+            self.grad_norm_history.append(float(norm))
         for p, w in self.model.params.items():
             next_w, next_config = self.update_rule(w, grads[p], self.optim_configs[p])
             self.model.params[p] = next_w

@@ -257,3 +257,25 @@ MISTAKES = [
         hint="the input word is recorded, so column 0 is <START>; record the sampled word",
     ),
 ]
+
+# clip_grad_norm (teach, issue 14)
+MISTAKES += [
+    Mistake(
+        id="clip_grad_norm.per_parameter",
+        function="clip_grad_norm",
+        edits=[
+            Rhs(
+                "clipped",
+                "{name: g * min(1.0, max_norm / np.sqrt(np.sum(g * g)))"
+                " for name, g in grads.items()}",
+            )
+        ],
+        hint="each gradient is clipped by its own norm; clip by the norm of all of them together",
+    ),
+    Mistake(
+        id="clip_grad_norm.always_rescaled",
+        function="clip_grad_norm",
+        edits=[Swap("min(1.0, max_norm / total_norm)", "max_norm / total_norm")],
+        hint="gradients shorter than max_norm are scaled up too; only longer ones are shrunk",
+    ),
+]

@@ -188,3 +188,24 @@ MISTAKES = [
         hint="backprop through log_softmax keeps the one-hot part and drops the softmax term",
     ),
 ]
+
+# logsumexp (teach, issue 14)
+MISTAKES += [
+    Mistake(
+        id="logsumexp.max_not_added_back",
+        function="logsumexp",
+        edits=[
+            Swap(
+                "m + np.log(np.sum(np.exp(f - m[..., None]), axis=-1))",
+                "np.log(np.sum(np.exp(f - m[..., None]), axis=-1))",
+            )
+        ],
+        hint="the row maximum subtracted before exp is not added back to the result",
+    ),
+    Mistake(
+        id="logsumexp.mean_instead_of_sum",
+        function="logsumexp",
+        edits=[Swap("np.sum", "np.mean")],
+        hint="the exponentials are averaged instead of summed (every value is off by log C)",
+    ),
+]

@@ -77,3 +77,32 @@ SPECS = {
     ),
     **captioning.specs("rnn"),
 }
+
+
+# -- clip_grad_norm (teach, issue 14): appended, self-contained ---------------------------
+def _clip(impl, grads, max_norm):
+    from autograder.outputs import GradingFailure
+
+    result = impl.clip_grad_norm(grads, max_norm)
+    clipped, total = unpack("clip_grad_norm", result, ("clipped", "total_norm"))
+    if type(clipped) is not dict or set(clipped) != set(grads):
+        raise GradingFailure(
+            f"clip_grad_norm must return a dict with the keys of grads {sorted(grads)}, "
+            f"got {type(clipped).__name__}"
+        )
+    return clipped, total
+
+
+def clip_grad_norm_case(rng, impl):
+    names = ("W_embed", "Wx", "Wh", "b")[: int(rng.integers(2, 5))]
+    grads = {n: randn(rng, *sizes(rng, a=(1, 4), b=(2, 5))) for n in names}
+    norm = float(sum((g**2).sum() for g in grads.values()) ** 0.5)
+    out = {}
+    for regime, factor in (("max_norm below the norm", 0.4), ("max_norm above the norm", 2.5)):
+        clipped, total = _clip(impl, {n: g.copy() for n, g in grads.items()}, factor * norm)
+        out[f"total_norm ({regime})"] = total
+        out.update({f"clipped['{n}'] ({regime})": clipped[n] for n in names})
+    return out
+
+
+SPECS["clip_grad_norm"] = Spec(clip_grad_norm_case, uses=("clip_grad_norm",), tol=1e-5)

@@ -72,3 +72,18 @@ SPECS = {
         _loss_case("softmax_loss_vectorized"), uses=("softmax_loss_vectorized",), swap=_SUBS
     ),
 }
+
+
+# -- logsumexp (teach, issue 14): appended, self-contained --------------------------------
+def logsumexp_case(rng, impl):
+    f, big = _scores(rng)
+    return {"lse": impl.logsumexp(f), "lse for scores ~1000": impl.logsumexp(big)}
+
+
+SPECS["logsumexp"] = Spec(logsumexp_case, uses=("logsumexp",))
+
+# A log_softmax or loss that calls the student's own logsumexp gets the reference one while
+# it is graded, so a logsumexp bug costs points once.
+for _name in ("log_softmax", "softmax_loss_naive", "softmax_loss_vectorized"):
+    _s = SPECS[_name]
+    SPECS[_name] = Spec(_s.case, _s.uses, (*_s.swap, "logsumexp"), _s.tol, _s.cases)
