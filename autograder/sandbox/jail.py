@@ -42,14 +42,23 @@ STAGED = [
     "autograder/sandbox/guest_grade.py",
     "workbook",
 ]
+# Never staged, although inside a staged folder: the gradcheck chapter's answers (a student
+# could otherwise exec their source and pass that chapter with the course's own code).
+UNSTAGED = ("workbook/numgrad.py",)
 _INIT = '"""Grading modules visible inside the sandbox (a staged subset)."""\n'
 _staged = {}
 _lock = threading.Lock()
 
 
+def _unstaged(folder, names):
+    here = Path(folder).resolve()
+    secret = {(ROOT / rel).resolve() for rel in UNSTAGED}
+    return {n for n in names if here / n in secret or n == "__pycache__" or n.endswith(".pyc")}
+
+
 def _copy(src, dst):
     if src.is_dir():
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(src, dst, ignore=_unstaged)
     else:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
