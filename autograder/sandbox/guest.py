@@ -130,7 +130,7 @@ def main():
     _limit(limits)
     home = os.environ.get("HOME", "/tmp/home")
     os.makedirs(home, exist_ok=True)
-    if uid:
+    if uid and not root:  # bubblewrap's private /tmp (the weak fallback stays in its workdir)
         os.makedirs("/tmp/work", exist_ok=True)
         os.chdir("/tmp/work")
     sys.path.append(os.getcwd())

@@ -103,6 +103,14 @@ def staging_dir(extra=()):
         return str(d)
 
 
+def remove_staged():
+    """Remove this process's staged directories now (a Dask worker closing; else at exit)."""
+    with _lock:
+        for d in _staged.values():
+            shutil.rmtree(d, True)
+        _staged.clear()
+
+
 @functools.cache
 def bwrap_status():
     """``(True, path)`` when bubblewrap can create a sandbox here, else ``(False, reason)``."""
@@ -132,12 +140,35 @@ def bwrap_status():
     return True, path
 
 
+@functools.cache
+def fallback_problem():
+    """Why the weak fallback, started as root, cannot run the runner as the sandbox's uid
+    (the Python installation or the temporary folder is closed to other users), or None."""
+    if os.geteuid() != 0:
+        return "not running as root"
+    for top in sorted({sys.base_prefix, sys.prefix, tempfile.gettempdir()}):
+        p = Path(top)
+        for d in [*reversed(p.parents), p]:
+            if not os.stat(d).st_mode & 0o001:
+                return f"{d} cannot be entered by other users"
+    return None
+
+
+def fallback_drops():
+    """True when the weak fallback runs student code as the sandbox's own uid."""
+    return os.geteuid() == 0 and fallback_problem() is None
+
+
 def fallback_warning():
     ok, why = bwrap_status()
+    if ok:
+        return None
+    who = ""
+    if os.geteuid() == 0:
+        problem = fallback_problem()
+        who = f"as root ({problem}), " if problem else "as an unprivileged user, "
     return (
-        None
-        if ok
-        else f"WEAK FALLBACK SANDBOX: {why}; student code runs without filesystem "
+        f"WEAK FALLBACK SANDBOX: {why}; student code runs {who}without filesystem "
         "or network isolation"
     )
 
@@ -212,7 +243,8 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
         env.pop("MPLCONFIGDIR")
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
-        return Launch(argv + [str(cmd_fd), str(msg_fd), "0"], env, False)
+        guest_uid = str(uid if fallback_drops() else 0)  # root: the sandbox's uid when it can
+        return Launch(argv + [str(cmd_fd), str(msg_fd), guest_uid], env, False)
     args = [bwrap, "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
         if os.path.islink(top):
