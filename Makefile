@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv sysdeps release book book-instructor test lint format bench clean
+.PHONY: venv sysdeps release student book book-instructor test lint format bench clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,10 @@ sysdeps:
 release: $(STAMP)
 	$(PY) -m autograder.release $(ASSIGNMENTS)
 
+# The student edition (student/): release notebooks, helpers wheel, requirements.txt, README.
+student: release
+	$(PY) -m autograder.student $(ASSIGNMENTS) --out student
+
 book: release
 	$(PY) scripts/build_book.py
 
@@ -50,4 +54,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf _build release submitted autograded feedback source gradebook.db
+	rm -rf _build release student submitted autograded feedback source gradebook.db

@@ -1,4 +1,7 @@
-"""Command line: ``python -m autograder grade <id> [<id> ...] [--workers N] [--force]``.
+"""Command line: ``python -m autograder grade <id> [<id> ...] [--workers N | --scheduler ADDR]``.
+
+``python -m autograder gradescope <id> -o DIR`` and ``python -m autograder prairielearn <id>
+-o DIR`` write autograders for those platforms, built from the same grader.
 
 Exit status: 0 when every submission was graded, 1 when some student's row says
 ``error`` (unreadable, missing or renamed notebook; grader failure) and needs the
@@ -50,13 +53,51 @@ def parser():
     g = sub.add_parser("grade", help="grade all submissions (hardened, parallel)")
     g.add_argument("assignment", nargs="+", help="assignment id(s): several share one pool")
     g.add_argument("--workers", type=_positive, default=os.cpu_count() or 1)
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="grade on a Dask cluster: tcp://HOST:PORT of its scheduler, or local:N for a "
+        "LocalCluster of N worker processes here (--workers is then ignored)",
+    )
+    g.add_argument(
+        "--allow-weak-sandbox",
+        action="store_true",
+        help="with --scheduler: let workers without bubblewrap grade in the announced weak "
+        "fallback instead of refusing",
+    )
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
     _limit_flags(g)
+    for name, what in (
+        ("gradescope", "a Gradescope autograder zip"),
+        ("prairielearn", "a PrairieLearn external-grader image context"),
+    ):
+        h = sub.add_parser(name, help=f"write {what} for one assignment")
+        h.add_argument("assignment", help="assignment id")
+        h.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write it")
+        h.add_argument("--root", default=".", help="course root (where nbgrader_config.py is)")
+        if name == "gradescope":
+            h.add_argument(
+                "--hidden-visibility",
+                default="after_due_date",
+                choices=("visible", "hidden", "after_due_date", "after_published"),
+                help="when students see the results of test cells with hidden tests",
+            )
     from autograder.report.cli import add_parser as add_report  # issue 16: the class report
 
     add_report(sub)
     return p
+
+
+def _hosted(args, log):
+    from autograder.hosted import gradescope, prairielearn
+
+    if args.command == "gradescope":
+        path = gradescope.build(args.root, args.assignment, args.output, args.hidden_visibility)
+    else:
+        path = prairielearn.build(args.root, args.assignment, args.output)
+    log(f"wrote {path}")
+    return 0
 
 
 def main(argv=None):
@@ -72,6 +113,8 @@ def main(argv=None):
     from autograder import batch
 
     try:
+        if args.command in ("gradescope", "prairielearn"):
+            return _hosted(args, log)
         return batch.main(args, log)
     except batch.UsageError as e:
         log(f"error: {e}")

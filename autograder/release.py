@@ -2,35 +2,25 @@
 
 1. ``python -m autograder.sync --check``: the answer cells must match ``solutions/``;
 2. ``nbgrader generate_assignment <id> --force`` for each id (``release/<id>/``:
-   solution regions replaced by stubs, hidden tests removed, outputs cleared);
-3. a copy of the ``workbook/`` package next to each released notebook, so the
-   folder runs on its own (``import workbook`` needs nothing installed but
-   numpy, matplotlib, scikit-learn and h5py);
-4. a final scan: no released file may contain a solution or hidden-test marker.
+   solution regions replaced by stubs, hidden tests removed, outputs cleared, and,
+   through the configured :class:`autograder.ship.ShipHelpers` step, the ``workbook``
+   helpers and ``requirements.txt`` next to the notebook, so the folder runs on its
+   own);
+3. a final scan (:mod:`autograder.leaks`): no released file may contain a marker, a
+   line of a solution region or of the matching reference function, or a hidden test.
 
 Run from the repository root (where ``nbgrader_config.py`` lives), or pass
 ``--root``. Exit status 1 on any failure.
 """
 
 import argparse
-import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 
-from autograder import sync
+from autograder import leaks, sync
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-
-
-def workbook_dir(root):
-    """The ``workbook`` package to ship: ``<root>/workbook`` or the installed one."""
-    local = os.path.join(root, "workbook")
-    if os.path.isfile(os.path.join(local, "__init__.py")):
-        return local
-    spec = importlib.util.find_spec("workbook")
-    return list(spec.submodule_search_locations)[0]
+MARKERS = leaks.MARKERS
 
 
 def nbgrader(*args, root="."):
@@ -70,19 +60,21 @@ def release(ids, root="."):
             "answer cells drifted from solutions/ (run python -m autograder.sync):\n"
             + "\n".join(lines)
         )
-    src = workbook_dir(root)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     folders = []
+    secrets = leaks.Secrets.of_course(root)
     for i in ids:
         nbgrader("generate_assignment", i, "--force", root=root)
         out = os.path.join(root, "release", i)
-        dest = os.path.join(out, "workbook")
-        if os.path.exists(dest):
-            shutil.rmtree(dest)
-        shutil.copytree(src, dest, ignore=ignore)
+        if not os.path.isfile(os.path.join(out, "workbook", "__init__.py")):
+            raise RuntimeError(
+                f"{out}: no workbook helpers (is ShipHelpers in nbgrader_config.py?)"
+            )
         bad = leaked_markers(out)
         if bad:
             raise RuntimeError(f"released notebook still has markers: {bad}")
+        found = secrets.scan(out)
+        if found:
+            raise RuntimeError(f"answers or hidden tests in the release: {found}")
         folders.append(out)
     return folders
 

@@ -20,26 +20,47 @@ method given in full) with one solution region per method in
 :data:`CLASS_SOLUTIONS`.
 
 A *given* cell (``grade_id`` = ``given_<name>``, locked, not a solution) holds
-code from an earlier chapter that this one builds on: the whole reference
-``<name>`` (decorators stripped, no solution markers) under a one-line
-:data:`GIVEN_HEADER`. Only answer and given cells are written; their outputs
-are cleared.
+code that no chapter asks students to write (the affine layer, ``sigmoid``): the
+whole reference ``<name>`` (decorators stripped, no solution markers) under a
+one-line :data:`GIVEN_HEADER`.
+
+A *carried* cell (``grade_id`` = ``given_<chapter>``, a chapter id) brings in the
+student's own answers of an earlier chapter. Its visible part is the manifest,
+``carry_over("<chapter>", globals(), "<name>", ...)`` (:mod:`workbook.carry`); sync
+writes above it, between hidden-test markers, the reference of those names, which
+the grader runs (the cells are restored from the source) and nbgrader removes from
+the release and the feedback. Each name must be an answer of that chapter.
+
+Only answer, given and carried cells are written; their outputs are cleared.
+Notebooks are read and written with ``nbformat``.
 """
 
 import argparse
 import ast
+import functools
 import glob
 import importlib
 import inspect
-import json
 import os
 import sys
 import textwrap
+
+import nbformat
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CLASS_SOLUTIONS = {"CaptioningRNN": ("loss", "sample")}
 GIVEN_PREFIX = "given_"
 GIVEN_HEADER = "# Given code (read-only): you wrote or met this in an earlier exercise.\n"
+HIDDEN_END = "### END HIDDEN TESTS"
+CARRIED_VISIBLE = (
+    "# Your own answers from the {chapter} chapter, read from its notebook (workbook.carry).\n"
+    "from workbook.carry import carry_over\n\n"
+    "carry_over(\n"
+    '    "{chapter}",\n'
+    "    globals(),\n"
+    "{names}"
+    ")\n"
+)
 
 
 def _unwrap(fn):
@@ -117,6 +138,62 @@ def given_source(obj):
     return GIVEN_HEADER + "\n".join(lines).rstrip() + "\n"
 
 
+def reference_source(obj, docstring=True):
+    """Source of a reference function or class without decorators (and maybe docstring)."""
+    if isinstance(obj, type):
+        return class_cell(obj, ())
+    source = textwrap.dedent(inspect.getsource(_unwrap(obj)))
+    node = ast.parse(source).body[0]
+    lines = source.splitlines()
+    first = node.body[0]
+    if not docstring and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        del lines[first.lineno - 1 : first.end_lineno]
+    return "\n".join(lines[node.lineno - 1 :]).rstrip() + "\n"
+
+
+@functools.cache
+def chapter_answers(chapter, root="."):
+    """The grade_ids of the answer cells of ``assignments/<chapter>/<chapter>.ipynb``."""
+    path = os.path.join(root, "assignments", chapter, f"{chapter}.ipynb")
+    if not os.path.isfile(path):
+        return frozenset()
+    nb = nbformat.read(path, as_version=4)
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells if c.cell_type == "code"]
+    return frozenset(str(m.get("grade_id")) for m in meta if m.get("solution"))
+
+
+def carried_manifest(source):
+    """``(chapter, names)`` of the ``carry_over(...)`` call in a carried cell, or ``None``."""
+    visible = source.split(HIDDEN_END)[-1]
+    try:
+        tree = ast.parse(visible)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "carry_over":
+            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            if args and all(isinstance(a, str) for a in args):
+                return args[0], tuple(args[1:])
+    return None
+
+
+def carried_source(chapter, names, root="."):
+    """Carried-cell source: the carry_over call of ``names`` (answers of ``chapter``).
+
+    The cell holds no reference code, not even hidden: the grader runs it in the sandbox,
+    where the earlier notebook is absent and ``carry_over`` leaves stand-ins; the hidden
+    tests swap the reference layers in through the grader's proxies (code and expected
+    values never enter the sandbox, so a submission cannot print or reuse them).
+    """
+    solutions = importlib.import_module("solutions")
+    answers = chapter_answers(chapter, root)  # empty when that chapter is not in this course
+    wrong = [n for n in names if (answers and n not in answers) or not hasattr(solutions, n)]
+    if wrong:
+        raise ValueError(f"given_{chapter}: not answers of the {chapter} chapter: {wrong}")
+    listed = "".join(f'    "{n}",\n' for n in names)
+    return CARRIED_VISIBLE.format(chapter=chapter, names=listed)
+
+
 def expected_source(grade_id, given=False):
     """Generated source of answer cell ``grade_id`` (or of a given cell for ``given``).
 
@@ -135,44 +212,40 @@ def expected_source(grade_id, given=False):
     return None
 
 
-def _source(cell):
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+def _wanted(cell, root):
+    """The generated source of ``cell``, or ``None`` when sync does not own it."""
+    meta = cell.metadata.get("nbgrader", {})
+    gid = str(meta.get("grade_id", ""))
+    if meta.get("solution"):
+        return expected_source(gid)
+    if not gid.startswith(GIVEN_PREFIX) or meta.get("grade"):
+        return None
+    manifest = carried_manifest(cell.source)
+    if manifest is not None:
+        chapter, names = manifest
+        if gid != GIVEN_PREFIX + chapter:
+            raise ValueError(f"{gid}: its carry_over call names chapter {chapter!r}")
+        return carried_source(chapter, names, root)
+    return expected_source(gid[len(GIVEN_PREFIX) :], given=True)
 
 
-def _split(text):
-    """nbformat's on-disk form: a list of lines keeping their newlines."""
-    return text.splitlines(keepends=True)
-
-
-def sync_notebook(path, check=False):
+def sync_notebook(path, check=False, root=None):
     """Sync one notebook; returns the grade_ids whose cells drifted (and were rewritten)."""
-    with open(path, encoding="utf-8") as f:
-        nb = json.load(f)
+    root = root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+    nb = nbformat.read(path, as_version=4)
     drifted = []
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = str(meta.get("grade_id", ""))
-        if cell.get("cell_type") != "code":
+    for cell in nb.cells:
+        if cell.cell_type != "code":
             continue
-        if meta.get("solution"):
-            want = expected_source(gid)
-        elif gid.startswith(GIVEN_PREFIX) and not meta.get("grade"):
-            want = expected_source(gid[len(GIVEN_PREFIX) :], given=True)
-        else:
-            continue
+        want = _wanted(cell, root)
         if want is None:
             continue
         want = want.rstrip("\n")
-        dirty = cell.get("outputs") or cell.get("execution_count") is not None
-        if _source(cell) != want or dirty:
-            drifted.append(meta["grade_id"])
-            cell["source"] = _split(want)
-            cell["outputs"], cell["execution_count"] = [], None
+        if cell.source != want or cell.outputs or cell.execution_count is not None:
+            drifted.append(cell.metadata["nbgrader"]["grade_id"])
+            cell.source, cell.outputs, cell.execution_count = want, [], None
     if drifted and not check:
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(nb, f, indent=1, ensure_ascii=False)
-            f.write("\n")
+        nbformat.write(nb, path)
     return drifted
 
 
@@ -198,7 +271,11 @@ def main(argv=None):
     paths = args.notebooks or notebooks(args.root)
     total = 0
     for path in paths:
-        drifted = sync_notebook(path, check=args.check)
+        try:
+            drifted = sync_notebook(path, check=args.check)
+        except ValueError as e:  # a carried cell naming what its chapter does not answer
+            print(f"{path}: {e}", file=sys.stderr)
+            return 1
         total += len(drifted)
         for gid in drifted:
             verb = "drifted from solutions" if args.check else "regenerated"

@@ -192,6 +192,22 @@ def test_download_button_returns_a_valid_notebook(visit):
     assert any("NotImplementedError" in c.source for c in nb.cells if c.cell_type == "code")
 
 
+def test_download_menu_offers_the_chapter_bundle(visit):
+    import io
+    import zipfile
+
+    page = visit.open("release/rnn/rnn.html")
+    link = page.locator(".dropdown-download-buttons a[href$='rnn.zip']").first
+    href = link.get_attribute("href")
+    assert href == "../../downloads/rnn.zip"
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
+    assert response.ok
+    names = zipfile.ZipFile(io.BytesIO(response.body())).namelist()
+    assert "rnn/rnn.ipynb" in names and "rnn/requirements.txt" in names
+    assert [n for n in names if n.endswith(".whl")]
+    assert visit.foreign() == []
+
+
 def test_screenshots(visit):
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)

@@ -8,16 +8,12 @@ is safe) and reuses the repository's MathJax and captioning-data caches.
 
 from __future__ import annotations
 
-import ast
-import html
-import inspect
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import nbformat
@@ -29,11 +25,8 @@ from autograder import course
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = course.load().ids
 COPIED = ("_config.yml", "_toc.yml", "book", "scripts", "solutions", "workbook", "autograder",
-          "assignments", "release", "pyproject.toml", "nbgrader_config.py",
-          "course.toml")  # fmt: skip
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-GRADE_CALL = re.compile(r"(?<![\w])grade\(")
-TEXT_SUFFIXES = {".html", ".js", ".txt", ".ipynb", ".md", ".json", ".py", ".css"}
+          "assignments", "pyproject.toml", "nbgrader_config.py", "course.toml")  # fmt: skip
+# release/ is always made afresh in the copy: a developer's stale release/ must not be tested.
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import bookdeps  # noqa: E402
@@ -119,33 +112,11 @@ def site(tmp_path_factory):
 
 
 # -- leak scan ----------------------------------------------------------------------------
-def _function_body_lines(func) -> list[str]:
-    source = textwrap.dedent(inspect.getsource(func))
-    tree = ast.parse(source)
-    node = tree.body[0]
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]  # the docstring is copied into the student notebook on purpose
-    lines = source.splitlines()
-    out = []
-    for stmt in body:
-        out += lines[stmt.lineno - 1 : stmt.end_lineno]
-    return out
+# autograder/leaks.py: lines of every solution region and hidden region, and the bodies of
+# the reference functions the chapters ask for, found anywhere in a file (archives included).
+from autograder.leaks import REGION, Secrets, distinctive, text_lines  # noqa: E402
 
-
-def _distinctive(line: str) -> bool:
-    """A line that would only be in a page if reference code were: long, not a comment,
-    not a bare return/raise/unpacking of a cache."""
-    if len(line) < 24 or line.startswith(("#", '"', "'")):
-        return False
-    if re.fullmatch(r"(return|raise|pass|else:|try:|finally:)\b.*", line) and len(line) < 40:
-        return False
-    if re.fullmatch(r"[\w, ()]+ = cache", line):
-        return False
-    return True
-
-
-REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)(.*?)### END \1", re.S)
+_distinctive = distinctive
 
 
 def source_notebooks() -> list[Path]:
@@ -170,76 +141,26 @@ def solution_regions(code_only: bool = False) -> tuple[set[str], set[str]]:
     return inside, outside
 
 
-def reference_lines() -> set[str]:
-    """Distinctive lines of the reference: bodies of every function and method of
-    ``solutions`` and the solution regions of the assignment sources, less whatever the
-    sources show students on purpose (skeletons, support code, checks)."""
-    import solutions
-
-    inside, public = solution_regions()
-    lines = {line for line in inside if _distinctive(line)}
-    for name in solutions.__all__:
-        obj = getattr(solutions, name)
-        funcs = []
-        if inspect.isclass(obj):
-            funcs = [v for v in vars(obj).values() if inspect.isfunction(v)]
-        elif inspect.isfunction(obj):
-            funcs = [obj]
-        for func in funcs:
-            func = inspect.unwrap(func)
-            if not func.__module__.startswith("solutions"):
-                continue  # re-exported public tools (workbook.gradcheck) are not solutions
-            for line in _function_body_lines(func):
-                if _distinctive(line.strip()):
-                    lines.add(line.strip())
-    return lines - public
-
-
 def page_lines(path: Path) -> tuple[set[str], str]:
     """The stripped text lines of a built file (HTML tags removed, notebooks flattened)."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    text = raw
-    if path.suffix == ".html":
-        text = html.unescape(re.sub(r"<[^>]+>", "", raw))
-    elif path.suffix == ".ipynb":
-        nb = json.loads(raw)
-        parts = []
-        for cell in nb.get("cells", []):
-            parts.append("".join(cell.get("source", "")))
-            for output in cell.get("outputs", []):
-                parts.append("".join(output.get("text", "")))
-                for value in output.get("data", {}).values():
-                    if isinstance(value, (str, list)) and not str(value).startswith("iVBOR"):
-                        parts.append("".join(value))
-        text = "\n".join(parts)
-    return {line.strip() for line in text.splitlines()}, text
+    return text_lines(path.name, path.read_text(encoding="utf-8", errors="replace"))
 
 
-def scan(folder: Path, reference: set[str]) -> dict[str, list[str]]:
-    """Every text file of ``folder`` -> the leaks found in it."""
-    leaks = {}
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
-            continue
-        if "_static" in path.relative_to(folder).parts:
-            continue  # theme and MathJax assets
-        lines, text = page_lines(path)
-        found = sorted(reference & lines)
-        found += [m for m in MARKERS if m in text]
-        if GRADE_CALL.search(text):
-            found.append("grade( call")
-        if path.name == "searchindex.js":  # words, not lines: look for raw fragments too
-            found += [line for line in reference if line in text]
-        if found:
-            leaks[str(path.relative_to(folder))] = found
-    return leaks
+def scan(folder: Path, secrets: Secrets) -> dict[str, list[str]]:
+    """Every text file and archive member of ``folder`` -> the leaks found in it."""
+    return secrets.scan(folder, skip=("_static",))  # _static: theme and MathJax assets
 
 
 @pytest.fixture(scope="module")
-def reference():
-    lines = reference_lines()
-    assert len(lines) > 50, "too few reference lines: the leak scan would prove nothing"
-    return lines
+def secrets():
+    found = Secrets.of_course(REPO)
+    assert len(found.lines) > 50, "too few reference lines: the leak scan would prove nothing"
+    return found
+
+
+@pytest.fixture(scope="module")
+def reference(secrets):
+    return secrets.lines
 
 
 # -- tests ------------------------------------------------------------------------------
@@ -267,9 +188,40 @@ def test_every_toc_page_is_built(site):
     assert (html_dir / "index.html").is_file()
 
 
-def test_public_site_leaks_no_solution_or_hidden_test(site, reference):
-    leaks = scan(Path(site["html"]), reference)
+def test_public_site_leaks_no_solution_or_hidden_test(site, secrets):
+    """HTML, _sources, the downloads (bundles and wheel, read inside) and the search index."""
+    html_dir = Path(site["html"])
+    assert (html_dir / "downloads" / "rnn.zip").is_file()
+    leaks = scan(html_dir, secrets)
     assert leaks == {}, f"solution code or hidden tests in the public site: {leaks}"
+
+
+def test_leak_scan_catches_answers_in_archives_and_prose(tmp_path, secrets):
+    """Positive control: the gradcheck reference in a zip, an answer line quoted in a page."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+        zf.write(REPO / "workbook" / "numgrad.py", "gradcheck/workbook/numgrad.py")
+    (tmp_path / "page.html").write_text(
+        "<p>the loop, with <code>grad[ix] = np.sum((pos - neg) * df) / (2 * h)</code>.</p>"
+    )
+    leaks = scan(tmp_path, secrets)
+    assert set(leaks) == {"bundle.zip!gradcheck/workbook/numgrad.py", "page.html"}
+    assert "grad[ix] = (fxph - fxmh) / (2 * h)" in leaks["bundle.zip!gradcheck/workbook/numgrad.py"]
+
+
+def test_chapter_pages_offer_the_bundle_and_the_wheel_and_no_placeholder(site):
+    html_dir = Path(site["html"])
+    wheels = sorted((html_dir / "downloads").glob("*.whl"))
+    assert len(wheels) == 1
+    for chapter in CHAPTERS:
+        page = (html_dir / "release" / chapter / f"{chapter}.html").read_text()
+        assert f"../../downloads/{chapter}.zip" in page, chapter
+        assert f"../../downloads/{wheels[0].name}" in page, chapter
+    for path in html_dir.rglob("*.html"):  # no target configured: no button, no placeholder
+        text = path.read_text(encoding="utf-8")
+        assert "example.org" not in text and "example.com" not in text, path
+        assert "launch-buttons" not in text and "repository-button" not in text, path
 
 
 def test_leak_scan_sees_the_solution_regions(reference):
@@ -448,3 +400,41 @@ def test_dependency_resolution_follows_names_not_whole_packages(tmp_path):
         bookdeps.code_dependencies(["from pkg import fa"], tmp_path), tmp_path
     )
     assert before == unchanged != changed
+
+
+def test_launch_and_repository_buttons_come_from_the_one_setting():
+    """repository.url unset: no repository or launch button; set: both, opening the chapter
+    at its path in the student edition, on the services that have a URL."""
+    from types import SimpleNamespace
+
+    import student_site
+
+    def configured(url, launch):
+        options = {"repository_url": url, "launch_buttons": dict(launch)}
+        config = SimpleNamespace(html_theme_options=options, html_extra_path=[])
+        app = SimpleNamespace(srcdir=str(REPO / "tests"), config=config)  # no release/ there
+        student_site.on_config_inited(app, config)
+        return options
+
+    launch = {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "", "thebe": False}
+    off = configured("", launch)
+    assert off["use_repository_button"] is False and off["launch_buttons"] == {}
+    on = configured("https://github.com/course/student-edition", launch)
+    assert on["use_repository_button"] is True
+    assert on["launch_buttons"] == {"binderhub_url": "https://mybinder.org", "thebe": False}
+
+    url = "https://mybinder.org/v2/gh/course/student-edition/main?urlpath=lab/tree/release/rnn/rnn.ipynb"
+    nb = "../../_sources/release/rnn/rnn.ipynb"  # the download keeps the book's own path
+    context = {
+        "pathto": lambda target, resource=0: f"../../{target}",
+        "header_buttons": [
+            {"label": "launch-buttons", "buttons": [{"url": url}]},
+            {"label": "download-buttons", "buttons": [{"url": nb}, {"url": "a.pdf"}]},
+        ],
+    }
+    app = SimpleNamespace(config=SimpleNamespace(workbook_wheel="helpers.whl"))
+    student_site.on_html_page_context(app, "release/rnn/rnn", "page.html", context, None)
+    launch_group, downloads = context["header_buttons"]
+    assert launch_group["buttons"][0]["url"].endswith("urlpath=lab/tree/rnn/rnn.ipynb")
+    urls = [b["url"] for b in downloads["buttons"]]
+    assert urls == [nb, "../../downloads/rnn.zip", "../../downloads/helpers.whl", "a.pdf"]

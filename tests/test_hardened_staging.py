@@ -16,6 +16,7 @@ OURS = ("autograder", "workbook", "solutions")
 # sets the backend before any cell runs, so that import is never reached there.
 NOT_REACHED = {("autograder/api.py", "autograder/grader.py")}
 SECRETS = ("solutions/", "autograder/mistakes/", "autograder/grader.py", "autograder/notebook/")
+SECRETS += ("workbook/numgrad.py",)  # the gradcheck chapter's answers
 
 
 def _staged_files():
@@ -24,6 +25,7 @@ def _staged_files():
         p = REPO / rel
         files = p.rglob("*.py") if p.is_dir() else [p]
         out |= {f.relative_to(REPO).as_posix() for f in files if "__pycache__" not in f.parts}
+    out -= set(jail.UNSTAGED)
     return out | {"autograder/__init__.py", "autograder/sandbox/__init__.py"}  # written by jail
 
 
@@ -88,4 +90,7 @@ def test_every_staged_grading_module_is_reached_from_the_runner():
 
 def test_nothing_secret_is_staged():
     assert not [f for f in _staged_files() if f.startswith(SECRETS)]
+    stage = Path(jail.staging_dir())  # what is really copied, not only what the list says
+    assert (stage / "workbook" / "gradcheck.py").is_file()
+    assert not list(stage.rglob("numgrad.py")), "the gradcheck answers reached the sandbox"
     assert Path(jail.ROOT / "course.toml").is_file()

@@ -91,10 +91,16 @@ def solution_lines(nb):
 
 
 def hidden_lines(nb):
-    lines = set()
+    """Lines of the hidden regions (hidden tests, reference layers of carried cells) that the
+    notebook shows nowhere else."""
+    lines, shown = set(), []
     for c in cells(nb):
-        lines |= set(regions("".join(c["source"]), "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"))
-    return {line for line in lines if line}
+        src = "".join(c["source"])
+        hidden = regions(src, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+        lines |= set(hidden)
+        shown += [ln for ln in src.splitlines() if ln.strip() not in hidden]
+    elsewhere = "\n".join(shown)
+    return {line for line in lines if line and line not in elsewhere}
 
 
 def nb_meta(c):

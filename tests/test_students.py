@@ -1,5 +1,5 @@
 """Many correct ways, tested: every correct student style scores full on every graded name,
-and every wrong answer loses its points with a message that names the mistake.
+every wrong answer loses its points with a message that names the mistake, and nowhere else.
 
 In-process and fast: one test per (student, graded name) through
 :func:`autograder.grader.grade_in_process` (see ``tests/students/``). Where today's grader is
@@ -51,6 +51,19 @@ def test_wrong_answer_loses_points_and_is_named(bug, student):
     if bug.slot in kernel.cell_errors(student):
         return  # the cell does not even run: what the student is told is checked end to end
     assert grading.names(v, bug.expect, bug.alias), f"{bug.expect} not named: {v.message}"
+
+
+@pytest.mark.parametrize(
+    ("bug", "student"),
+    [
+        pytest.param(b, s, marks=_xfail(today.TWICE.get((s.name, b.name))), id=s.name)
+        for b, s in BUGS
+    ],
+)
+def test_a_bug_costs_points_once(bug, student):
+    base = styles.base_of(student.chapter, bug)
+    lost = grading.lost_elsewhere(bug, student, base)
+    assert not lost, {n: grading.verdict(student, n).message for n in lost}
 
 
 def test_every_graded_name_has_four_correct_styles():

@@ -23,7 +23,7 @@ def _run(student, name, kind):
     fn = verify.checks(name).get(kind)
     assert fn is not None, f"no {kind} check for {name}"
     rng = np.random.default_rng([zlib.crc32(student.name.encode()), zlib.crc32(name.encode())])
-    fn(kernel.namespace(student), rng)
+    fn(kernel.notebook_namespace(student), rng)
 
 
 @pytest.mark.parametrize(("student", "name"), STUDENTS, ids=IDS)

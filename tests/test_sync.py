@@ -132,3 +132,54 @@ def test_committed_notebooks_carry_no_outputs(tmp_path):
     next(c for c in dirty["cells"] if c["cell_type"] == "code")["execution_count"] = 3
     (tmp_path / "dirty.ipynb").write_text(json.dumps(dirty))
     assert strip_outputs.strip(tmp_path / "dirty.ipynb")
+
+
+RNN = ROOT / "assignments" / "rnn" / "rnn.ipynb"
+
+
+def carried(path, chapter):
+    for c in cells(path):
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == f"given_{chapter}":
+            return c
+    raise KeyError(chapter)
+
+
+def test_carried_cell_holds_no_reference_code_only_the_carry_over_call():
+    """The manifest is the carry_over call; no reference code, not even hidden (the grader
+    swaps the reference layers in through its proxies, outside the sandbox)."""
+    cell = carried(RNN, "temporal_loss")
+    source = "".join(cell["source"])
+    assert cell["metadata"]["nbgrader"]["locked"] and not cell["metadata"]["nbgrader"]["grade"]
+    assert "HIDDEN" not in source and "def " not in source
+    chapter, names = sync.carried_manifest(source)
+    assert chapter == "temporal_loss" and "temporal_softmax_loss" in names
+    for name in names:
+        assert f'"{name}"' in source
+    assert source == sync.carried_source(chapter, names, str(ROOT)).rstrip("\n")
+
+
+def test_carried_cell_drift_and_a_wrong_manifest(tmp_path, capsys):
+    course = tmp_path / "course"
+    for chapter in ("rnn", "temporal_loss"):
+        (course / "assignments" / chapter).mkdir(parents=True)
+        shutil.copy(
+            ROOT / "assignments" / chapter / f"{chapter}.ipynb", course / "assignments" / chapter
+        )
+    path = course / "assignments" / "rnn" / "rnn.ipynb"
+    data = json.loads(path.read_text())
+    for c in data["cells"]:
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == "given_temporal_loss":
+            c["source"] = "".join(c["source"]).replace("globals(),", "globals(),  # edited")
+    path.write_text(json.dumps(data, indent=1))
+    assert sync.main(["--check", str(path)]) == 1
+    assert "cell 'given_temporal_loss' drifted" in capsys.readouterr().out
+    assert sync.main([str(path)]) == 0 and sync.main(["--check", str(path)]) == 0
+    data = json.loads(path.read_text())
+    for c in data["cells"]:
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == "given_temporal_loss":
+            c["source"] = "".join(c["source"]).replace('"temporal_softmax_loss"', '"rnn_forward"')
+    path.write_text(json.dumps(data, indent=1))
+    sync.chapter_answers.cache_clear()
+    assert sync.main(["--check", str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not answers of the temporal_loss chapter: ['rnn_forward']" in err[0]

@@ -10,8 +10,9 @@ same intermediate measured numerically on **your** forward pass:
   blocks of the LSTM's ``da``);
 - with ``x[n, t]`` one-hot in ``t``, row ``t`` of ``dWx`` is ``da[:, t]`` summed over the
   batch: one number per time step, so a gradient that is right at the last step only shows;
-- ``next_c = f * prev_c + i * g`` makes ``dprev_c = dc_total * f``, and ``f`` itself is the
-  numeric derivative of ``next_c`` by ``prev_c``, so ``dc_total = dprev_c / f``.
+- the cell update (the new cell is the forget gate times the old one, plus the input gate
+  times the candidate) makes ``dprev_c`` the total cell gradient times ``f``, and ``f`` itself
+  is the numeric derivative of ``next_c`` by ``prev_c``, so ``dc_total = dprev_c / f``.
 
 Nothing here knows an answer: every expected value is a centered difference.
 """

@@ -7,7 +7,12 @@ still sees the perturbation::
     f = lambda _: rnn_step_forward(x, h, Wx, Wh, b)[0]
     dx_num = eval_numerical_gradient_array(f, x, dnext_h)
 
-``finite_difference_errors`` draws the truncation-vs-round-off curve.
+``finite_difference_errors`` draws the truncation-vs-round-off curve and
+
+These are the gradcheck chapter's exercises: this module is the course's reference for
+them (``solutions`` re-exports it; the grader and the book's figures use it) and is never
+part of what students receive (``autograder/ship.py`` leaves it out);
+:mod:`workbook.gradcheck` finds it when it is there.
 """
 
 import numpy as np

@@ -42,7 +42,8 @@ class Plan:
     digest: str = ""  # of the canonical cells
 
 
-def _canonical(course, gb, assignment):
+def assignment_cells(course, gb, assignment):
+    """``{notebook name: [CanonicalCell]}`` of ``assignment`` in the gradebook ``gb``."""
     try:
         notebooks = gb.find_assignment(assignment).notebooks
     except MissingEntry:
@@ -65,7 +66,7 @@ def _digest(canonical):
 def make_plan(course, gb, assignment, force=False):
     """The :class:`Plan` of ``assignment`` (``force``: grade every student again); its
     ``costs`` are filled by :func:`measure_costs`."""
-    canonical = _canonical(course, gb, assignment)
+    canonical = assignment_cells(course, gb, assignment)
     digest = _digest(canonical)
     plan = Plan(assignment, journal.state_dir(course.root, assignment), canonical, [])
     plan.students = course.students(assignment)

@@ -2,13 +2,13 @@
 
 :func:`grade_notebook` reads (tolerantly), restores from the canonical cells, runs in the
 sandbox and judges; :func:`grade_submission` does it for every notebook an assignment
-expects in a student's folder. Neither raises for anything in the submission: an
-unreadable, missing or renamed notebook scores 0 with the reason in every test cell.
+expects in a student's folder (:func:`grade_files` for a submission already read into a
+:class:`~autograder.notebook.read.Submitted`, as a remote worker receives it). None of
+them raises for anything in the submission: an unreadable, missing or renamed notebook
+scores 0 with the reason in every test cell.
 """
 
-import os
 import time
-from pathlib import Path
 
 import nbformat
 from nbformat import from_dict
@@ -17,7 +17,7 @@ from autograder import intake, sanitize
 from autograder.notebook import verdict
 from autograder.notebook.cells import grade_id, is_grade_cell, points
 from autograder.notebook.hidden import DEFAULT
-from autograder.notebook.read import unreadable_notebook
+from autograder.notebook.read import read_folder, unreadable_notebook
 from autograder.notebook.restore import restore
 from autograder.notebook.run import run_restored
 from autograder.results import CellResult, NotebookResult, SubmissionResult
@@ -95,22 +95,30 @@ def grade_submission(
     Returns a :class:`~autograder.results.SubmissionResult`; its status is ``"error"``
     (with the reason) when a notebook is missing, renamed or unreadable.
     """
+    submitted = read_folder(folder, canonical, limits)
+    return grade_files(student, assignment, submitted, canonical, key, limits, hidden, costs)
+
+
+def grade_files(
+    student, assignment, submitted, canonical, key="", limits=None, hidden=DEFAULT, costs=None
+):
+    """:func:`grade_submission` of a submission already read (``submitted``: ``Submitted``).
+
+    Each notebook's bytes go through the intake's caps and normalisation
+    (:func:`grade_notebook`), wherever this runs.
+    """
     t0 = time.monotonic()
-    folder = Path(folder)
     out = SubmissionResult(student, assignment, key=key)
-    found = sorted(p.name for p in folder.glob("*.ipynb"))
     for name, canon in canonical.items():
-        path = folder / f"{name}.ipynb"
-        if os.path.lexists(path):  # a link is refused by the intake, not "missing"
-            parsed, reason, notes = intake.load_submission(path, limits)
-            if parsed is None:
-                nb = _zeroed(name, reason, canon, hidden)
-            else:
-                cost = (costs or {}).get(name)
-                nb = grade_notebook(parsed, canon, limits, name=name, hidden=hidden, costs=cost)
-                nb.notes = [*notes, *nb.notes]
+        if name in submitted.files:
+            cost = (costs or {}).get(name)
+            nb = grade_notebook(
+                submitted.files[name], canon, limits, name=name, hidden=hidden, costs=cost
+            )
+        elif name in submitted.unreadable:
+            nb = _zeroed(name, submitted.unreadable[name], canon, hidden)
         else:
-            nb = _zeroed(name, _missing(name, found, canonical), canon, hidden)
+            nb = _zeroed(name, _missing(name, submitted.found, canonical), canon, hidden)
         out.notebooks.append(nb)
     problems = [f"{n.name}: {n.unreadable}" for n in out.notebooks if n.unreadable]
     if problems:

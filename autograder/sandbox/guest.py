@@ -191,7 +191,8 @@ def serve(cmd_fd, msg_fd, uid, private=None):
     _limit(limits)
     home = os.environ.get("HOME", "/tmp/home")
     os.makedirs(home, exist_ok=True)
-    if uid:
+    weak = os.environ.get("AUTOGRADER_GUEST_ROOT")  # the weak fallback stays in its workdir
+    if uid and not weak:  # bubblewrap's private /tmp
         os.makedirs("/tmp/work", exist_ok=True)
         os.chdir("/tmp/work")
     sys.path.append(os.getcwd())

@@ -44,14 +44,23 @@ STAGED = [
     "autograder/sandbox/private.py",
     "workbook",
 ]
+# Never staged, although inside a staged folder: the gradcheck chapter's answers (a student
+# could otherwise exec their source and pass that chapter with the course's own code).
+UNSTAGED = ("workbook/numgrad.py",)
 _INIT = '"""Grading modules visible inside the sandbox (a staged subset)."""\n'
 _staged = {}
 _lock = threading.Lock()
 
 
+def _unstaged(folder, names):
+    here = Path(folder).resolve()
+    secret = {(ROOT / rel).resolve() for rel in UNSTAGED}
+    return {n for n in names if here / n in secret or n == "__pycache__" or n.endswith(".pyc")}
+
+
 def _copy(src, dst):
     if src.is_dir():
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(src, dst, ignore=_unstaged)
     else:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
@@ -96,6 +105,14 @@ def staging_dir(extra=()):
         return str(d)
 
 
+def remove_staged():
+    """Remove this process's staged directories now (a Dask worker closing; else at exit)."""
+    with _lock:
+        for d in _staged.values():
+            shutil.rmtree(d, True)
+        _staged.clear()
+
+
 @functools.cache
 def bwrap_status():
     """``(True, path)`` when bubblewrap can create a sandbox here, else ``(False, reason)``."""
@@ -125,12 +142,35 @@ def bwrap_status():
     return True, path
 
 
+@functools.cache
+def fallback_problem():
+    """Why the weak fallback, started as root, cannot run the runner as the sandbox's uid
+    (the Python installation or the temporary folder is closed to other users), or None."""
+    if os.geteuid() != 0:
+        return "not running as root"
+    for top in sorted({sys.base_prefix, sys.prefix, tempfile.gettempdir()}):
+        p = Path(top)
+        for d in [*reversed(p.parents), p]:
+            if not os.stat(d).st_mode & 0o001:
+                return f"{d} cannot be entered by other users"
+    return None
+
+
+def fallback_drops():
+    """True when the weak fallback runs student code as the sandbox's own uid."""
+    return os.geteuid() == 0 and fallback_problem() is None
+
+
 def fallback_warning():
     ok, why = bwrap_status()
+    if ok:
+        return None
+    who = ""
+    if os.geteuid() == 0:
+        problem = fallback_problem()
+        who = f"as root ({problem}), " if problem else "as an unprivileged user, "
     return (
-        None
-        if ok
-        else f"WEAK FALLBACK SANDBOX: {why}; student code runs without filesystem "
+        f"WEAK FALLBACK SANDBOX: {why}; student code runs {who}without filesystem "
         "or network isolation"
     )
 
@@ -205,7 +245,8 @@ def command(stage, cmd_fd, msg_fd, uid, limits):
         env.pop("MPLCONFIGDIR")
         guest_local = os.path.join(stage, "autograder/sandbox/guest.py")
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-s", "-B", guest_local]
-        return Launch(argv + [str(cmd_fd), str(msg_fd), "0"], env, False)
+        guest_uid = str(uid if fallback_drops() else 0)  # root: the sandbox's uid when it can
+        return Launch(argv + [str(cmd_fd), str(msg_fd), guest_uid], env, False)
     args = _jail(bwrap, stage, limits)
     if uid:  # the runner needs them once, to switch to ``uid`` (which drops them all)
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]

@@ -15,6 +15,9 @@ Layout::
     course.py              the source notebooks read as a student sees them (given cells,
                            answer cells, test cells and their graded names)
     styles.py              a style file turned into answer-cell sources; bugs applied
+    kernel.py              a student's namespace: as graded (the sandbox has no earlier
+                           notebook: carried layers are stand-ins) and as in the student's
+                           own notebook (earlier chapters' answers carried over; verify/)
     grading.py             one verdict of today's grader on one (student, graded name)
     report.py              the fairness table against whatever grader is installed
 

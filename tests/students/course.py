@@ -37,12 +37,14 @@ class TestCell:
 
 @dataclass(frozen=True)
 class Chapter:
-    """One notebook: its setup code (imports, given cells), answer cells and test cells."""
+    """One notebook: its setup code (imports, given cells), answer cells, test cells and the
+    written answers (markdown answer cells graded by hand)."""
 
     id: str
     setup: tuple  # sources of the first code cell and of every given cell, in order
     answers: dict  # grade_id -> source of the answer cell (the reference, never executed here)
     tests: tuple  # TestCell, in notebook order
+    written: dict  # grade_id -> points of each written answer, in notebook order
 
     @property
     def names(self):
@@ -70,11 +72,13 @@ def plain_python(source):
 @functools.cache
 def chapter(cid):
     nb = nbformat.read(notebook_path(cid), as_version=4)
-    setup, answers, tests, seen_code = [], {}, [], False
+    setup, answers, tests, written, seen_code = [], {}, [], {}, False
     for cell in nb.cells:
+        meta = _meta(cell)
+        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
+            written[meta["grade_id"]] = float(meta["points"])
         if cell.cell_type != "code":
             continue
-        meta = _meta(cell)
         gid = meta.get("grade_id", "")
         if meta.get("solution"):
             answers[gid] = cell.source
@@ -84,7 +88,7 @@ def chapter(cid):
         elif not seen_code or gid.startswith("given_"):
             setup.append(plain_python(cell.source))
         seen_code = True
-    return Chapter(cid, tuple(setup), answers, tuple(tests))
+    return Chapter(cid, tuple(setup), answers, tuple(tests), written)
 
 
 def given_class_parts(cid, cls="CaptioningRNN"):

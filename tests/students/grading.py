@@ -71,3 +71,16 @@ def names(v, expect, alias=()):
         return bool(PY2_HELP[expect].search(v.message))
     hint = hint_of(expect)
     return bool(hint) and hint in v.message
+
+
+def lost_elsewhere(bug, student, base):
+    """Graded names outside the bug's edited cells that ``base`` passes and ``student`` fails:
+    where the bug costs points a second time (issue 9: "a bug costs points once")."""
+    edited = {bug.slot, *(g for g, _ in bug.also)}
+    return [
+        n
+        for n in student.names
+        if n.split(":")[0].split(".")[0] not in edited
+        and verdict(base, n).passed
+        and not verdict(student, n).passed
+    ]

@@ -145,6 +145,12 @@ def bugs(chapter):
     return out
 
 
+def base_of(chapter, bug):
+    """The correct student a bug (of :func:`bugs` or a seed's found version) was made from."""
+    every = {**styles(chapter), **{s.name: s for s in seed_students(chapter, fixed=True)}}
+    return every[bug.base]
+
+
 def seed_students(chapter, fixed):
     """Students made of the seeds' real code for ``chapter`` (:mod:`students.seeds`): the
     ``fixed`` versions (minimal repairs) or the code as found."""

@@ -306,6 +306,56 @@ BUGS = [
             )
         ],
     ),
+    # clip_grad_norm: student-style versions of the catalogue's two mistakes
+    Bug(
+        "clip_grad_norm.per_parameter",
+        "clip_grad_norm",
+        "loops",
+        patch=[
+            (
+                "        clipped[name] = grads[name] * scale\n",
+                "        own = np.sqrt(np.sum(grads[name] ** 2))\n"
+                "        clipped[name] = grads[name] * (max_norm / own if own > max_norm else 1.0)\n",
+            )
+        ],
+        about="each gradient clipped by its own norm in the dict loop; total_norm right",
+    ),
+    Bug(
+        "clip_grad_norm.per_parameter",
+        "clip_grad_norm",
+        "einsum",
+        patch=[
+            (
+                "return {k: coef * g for k, g in grads.items()}, total_norm",
+                "return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}, total_norm",
+            )
+        ],
+        about="np.linalg.norm of each gradient in the comprehension; the flat norm reported",
+    ),
+    Bug(
+        "clip_grad_norm.always_rescaled",
+        "clip_grad_norm",
+        "inplace",
+        patch=[
+            (
+                "    if total_norm > max_norm:\n        for g in clipped.values():\n            g *= max_norm / total_norm\n",
+                "    for g in clipped.values():\n        g *= max_norm / total_norm\n",
+            )
+        ],
+        about="the copy is scaled in place whatever the norm: short gradients are stretched",
+    ),
+    Bug(
+        "clip_grad_norm.always_rescaled",
+        "clip_grad_norm",
+        "cs231n",
+        patch=[
+            (
+                "    if clip_coef < 1:\n        return {k: g * clip_coef for k, g in grads.items()}, total_norm\n    return {k: g.copy() for k, g in grads.items()}, total_norm\n",
+                "    return {k: g * clip_coef for k, g in grads.items()}, total_norm\n",
+            )
+        ],
+        about="PyTorch's coefficient without its clamp to 1",
+    ),
     # Python 2 / numpy 1
     Bug(
         "python2.xrange",

@@ -1,7 +1,9 @@
 # ruff: noqa: F821, B007 - layers come from the notebook's given cells; an unused loop index
 """State in objects: a small ``StepCache`` class holds what a step needs, ``rnn_backward``
 reads the sizes from the last ``StepCache``; the model keeps its forward caches on ``self``
-between a ``_forward`` and a ``_backward`` helper method; both cell types wired."""
+between a ``_forward`` and a ``_backward`` helper method; both cell types wired. Clipping by
+a ``np.hypot`` reduction of the per-parameter norms, returned in an ``OrderedDict`` (the
+pre-3.7 habit of keeping the parameters' order)."""
 
 import numpy as np
 
@@ -53,6 +55,16 @@ def rnn_backward(dh, cache):
         for g, d in zip(grads, dparams, strict=True):
             g += d
     return (dx, dprev, *grads)
+
+
+import functools  # noqa: E402 - in the cell that uses them
+from collections import OrderedDict  # noqa: E402
+
+
+def clip_grad_norm(grads, max_norm):
+    total_norm = float(functools.reduce(np.hypot, map(np.linalg.norm, grads.values()), 0.0))
+    shrink = max_norm / total_norm if total_norm > max_norm else 1.0
+    return OrderedDict(zip(grads, (g * shrink for g in grads.values()), strict=True)), total_norm
 
 
 class CaptioningRNN:

@@ -62,6 +62,17 @@ def rnn_backward(dh, cache):
     return dx, dh0, dWx, dWh, db
 
 
+def clip_grad_norm(grads, max_norm):
+    # ported from PyTorch's clip_grad_norm_: the norm of the per-parameter norms, and its
+    # 1e-6 against a division by zero
+    norms = [np.linalg.norm(g) for g in grads.values()]
+    total_norm = np.linalg.norm(norms)
+    clip_coef = max_norm / (total_norm + 1e-6)
+    if clip_coef < 1:
+        return {k: g * clip_coef for k, g in grads.items()}, total_norm
+    return {k: g.copy() for k, g in grads.items()}, total_norm
+
+
 class CaptioningRNN:
     def loss(self, features, captions):
         captions_in = captions[:, :-1]

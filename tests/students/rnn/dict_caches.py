@@ -50,6 +50,20 @@ def rnn_backward(dh, cache):
     return dx, dnext, dWx, dWh, db
 
 
+import copy  # noqa: E402 - in the cell that uses them
+import math  # noqa: E402
+
+
+def clip_grad_norm(grads, max_norm):
+    squares = {k: float(np.sum(np.square(g, dtype=np.float64))) for k, g in grads.items()}
+    total_norm = math.sqrt(math.fsum(squares.values()))
+    factor = min(1.0, max_norm / total_norm) if total_norm else 1.0
+    clipped = copy.deepcopy(grads)
+    for k in clipped:
+        clipped[k] = (clipped[k] * factor).astype(grads[k].dtype, copy=False)
+    return clipped, total_norm
+
+
 class CaptioningRNN:
     def loss(self, features, captions):
         if self.cell_type != "rnn":

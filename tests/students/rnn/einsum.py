@@ -50,6 +50,13 @@ def rnn_backward(dh, cache):
     return dx, carry, dWx, dWh, db
 
 
+def clip_grad_norm(grads, max_norm):
+    flat = np.concatenate([g.ravel() for g in grads.values()])
+    total_norm = float(np.sqrt(np.einsum("i,i->", flat, flat)))
+    coef = min(1.0, max_norm / total_norm) if total_norm > 0 else 1.0
+    return {k: coef * g for k, g in grads.items()}, total_norm
+
+
 class CaptioningRNN:
     def loss(self, features, captions):
         W_proj, b_proj = self.params["W_proj"], self.params["b_proj"]

@@ -49,6 +49,15 @@ def rnn_backward(dh, cache):
     return dx, dprev_h, dWx, dWh, db
 
 
+def clip_grad_norm(grads, max_norm):
+    total_norm = np.sqrt(sum(np.vdot(g, g) for g in grads.values()))
+    clipped = {name: g.copy() for name, g in grads.items()}
+    if total_norm > max_norm:
+        for g in clipped.values():
+            g *= max_norm / total_norm
+    return clipped, float(total_norm)
+
+
 class CaptioningRNN:
     def loss(self, features, captions):
         grads = {k: np.zeros_like(v) for k, v in self.params.items()}

@@ -52,6 +52,20 @@ def rnn_backward(dh, cache):
     return np.stack(dx_steps, axis=1), carry, dWx, dWh, db
 
 
+def clip_grad_norm(grads, max_norm):
+    total = 0.0
+    for name in grads:
+        total += np.sum(grads[name] ** 2)
+    total_norm = float(np.sqrt(total))
+    scale = 1.0
+    if total_norm > max_norm:
+        scale = max_norm / total_norm
+    clipped = {}
+    for name in grads:
+        clipped[name] = grads[name] * scale
+    return clipped, total_norm
+
+
 class CaptioningRNN:
     def loss(self, features, captions):
         p = self.params

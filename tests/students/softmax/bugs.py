@@ -5,6 +5,16 @@ helpers), so that a failure is the bug's and not an unfair hidden case's."""
 
 from students.styles import Bug
 
+_ONEHOT_LSE_NO_MAX = """def logsumexp(f):
+    m = f.max(axis=-1)
+    return np.log(np.exp(f - m[..., None]).sum(axis=-1))
+"""
+_SCIPY_LIKE_LSE_MEAN = """def logsumexp(f, axis=-1, keepdims=False):
+    m = np.max(f, axis=axis, keepdims=True)
+    out = m + np.log(np.mean(np.exp(f - m), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
+"""
+
 BUGS = [
     Bug(
         "softmax.no_max_shift",
@@ -172,6 +182,61 @@ BUGS = [
             ("dW[d, j] += 2 * reg * W[d, j]", "dW[d, j] += reg * W[d, j]"),
         ],
         about="0.5 * reg * sum(W^2) with gradient reg * W, written with loops",
+    ),
+    # logsumexp: student-style versions of the catalogue's two mistakes
+    Bug(
+        "logsumexp.max_not_added_back",
+        "logsumexp",
+        "loops",
+        patch=[("out[r] = m + math.log(total)", "out[r] = math.log(total)")],
+        about="the loop subtracts the row max before exp and forgets it afterwards",
+    ),
+    Bug(
+        "logsumexp.max_not_added_back",
+        "logsumexp",
+        "helpers",
+        patch=[
+            (
+                "return m + np.log(np.exp(shifted).sum(axis=-1))",
+                "return np.log(np.exp(shifted).sum(axis=-1))",
+            )
+        ],
+        about="the helper's shifted rows used, its max dropped",
+    ),
+    Bug(
+        "logsumexp.mean_instead_of_sum",
+        "logsumexp",
+        "cs231n",
+        patch=[
+            (
+                "np.log(np.sum(np.exp(f - f_max), axis=-1))",
+                "np.log(np.exp(f - f_max).mean(axis=-1))",
+            )
+        ],
+        about="a .mean() where the sum belongs",
+    ),
+    Bug(
+        "logsumexp.mean_instead_of_sum",
+        "logsumexp",
+        "loops",
+        patch=[("out[r] = m + math.log(total)", "out[r] = m + math.log(total / len(rows[r]))")],
+        about="the loop's total divided by the number of classes",
+    ),
+    # on styles whose later cells call their logsumexp: the bug must cost its point only
+    Bug(
+        "logsumexp.max_not_added_back",
+        "logsumexp",
+        "onehot",
+        source=_ONEHOT_LSE_NO_MAX,
+        about="logsumexp rewritten with a max shift that is not added back; log_softmax calls it",
+    ),
+    Bug(
+        "logsumexp.mean_instead_of_sum",
+        "logsumexp",
+        "einsum",
+        source=_SCIPY_LIKE_LSE_MEAN,
+        about="a scipy-like logsumexp(f, axis=-1, keepdims=False) of its own that averages; "
+        "log_softmax and the vectorised loss call it with axis/keepdims",
     ),
     Bug(
         "python2.xrange",

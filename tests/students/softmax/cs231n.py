@@ -10,6 +10,11 @@ def softmax(f):
     return np.exp(f) / np.sum(np.exp(f), axis=-1, keepdims=True)
 
 
+def logsumexp(f):
+    f_max = np.max(f, axis=-1, keepdims=True)
+    return np.squeeze(f_max, axis=-1) + np.log(np.sum(np.exp(f - f_max), axis=-1))
+
+
 def log_softmax(f):
     f = f - np.max(f, axis=-1, keepdims=True)
     return f - np.log(np.sum(np.exp(f), axis=-1, keepdims=True))

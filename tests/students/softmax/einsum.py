@@ -1,13 +1,19 @@
 """Library helpers and ``np.einsum``: ``scipy.special.logsumexp`` and ``softmax``,
-``np.take_along_axis`` for the correct classes, einsum for the scores and ``dW``."""
+``np.take_along_axis`` for the correct classes, einsum for the scores and ``dW``. The
+student's ``logsumexp`` is scipy's with scipy's ``axis``/``keepdims`` (defaults: the
+notebook's last axis), and the later cells pass them."""
 
 import numpy as np
-from scipy.special import logsumexp
+import scipy.special
 from scipy.special import softmax as scipy_softmax
 
 
 def softmax(f):
     return scipy_softmax(f, axis=-1)
+
+
+def logsumexp(f, axis=-1, keepdims=False):
+    return scipy.special.logsumexp(f, axis=axis, keepdims=keepdims)
 
 
 def log_softmax(f):

@@ -10,6 +10,17 @@ def softmax(f):
     return exps / np.sum(exps, axis=-1)[..., None]
 
 
+def _row_max(f):
+    """The maximum of every row, and the rows shifted by it (largest entry 0)."""
+    m = np.amax(f, axis=-1)
+    return m, f - m[..., None]
+
+
+def logsumexp(f):
+    m, shifted = _row_max(f)
+    return m + np.log(np.exp(shifted).sum(axis=-1))
+
+
 def log_softmax(f):
     m = np.amax(f, axis=-1)[..., None]
     return (f - m) - np.log(np.sum(np.exp(f - m), axis=-1))[..., None]

@@ -1,6 +1,6 @@
 """Matrices instead of indices: a one-hot matrix ``np.eye(C)[y]`` (in float32, exact for 0/1),
 ``dW = X.T @ (P - Y) / N``; the naive loss loops over examples only, each row vectorised,
-with ``np.logaddexp.reduce`` for the log-sum-exp."""
+with ``np.logaddexp.reduce`` for the log-sum-exp (``logsumexp``, which ``log_softmax`` calls)."""
 
 import numpy as np
 
@@ -10,8 +10,12 @@ def softmax(f):
     return z / z.sum(axis=-1, keepdims=True)
 
 
+def logsumexp(f):
+    return np.logaddexp.reduce(f, axis=-1)
+
+
 def log_softmax(f):
-    return f - np.logaddexp.reduce(f, axis=-1, keepdims=True)
+    return f - logsumexp(f)[..., None]
 
 
 def nll(logp, y):

@@ -33,6 +33,29 @@ def softmax_torch(ns, rng):
     close("softmax vs torch", ns["softmax"](f), torch.softmax(torch.tensor(f), -1).numpy(), 1e-10)
 
 
+@check("logsumexp", "numeric")
+def logsumexp(ns, rng):
+    for shape in [(4, 5), (6,), (2, 3, 4)]:  # one value per row, any leading shape
+        f = _scores(rng, *shape)
+        for g in (f, f + 1000.0, f - 1000.0):
+            g0 = g.copy()
+            got = ns["logsumexp"](g)
+            assert np.shape(got) == shape[:-1], f"shape {np.shape(got)} for f of shape {shape}"
+            close(f"logsumexp (offset {g.flat[0] - f.flat[0]:.0f})", got, _lse(g)[..., 0], 1e-12)
+            assert np.array_equal(g, g0), "f modified"
+    wide = np.array([[-1000.0, 0.0, 1000.0], [5.0, 5.0, 5.0]])  # exp overflows, exp underflows
+    close("logsumexp at +-1000", ns["logsumexp"](wide), [1000.0, 5.0 + np.log(3.0)], 1e-12)
+
+
+@check("logsumexp", "autograd")
+def logsumexp_torch(ns, rng):
+    import torch
+
+    f = 300.0 * rng.standard_normal((5, 7))  # huge spread: only the max-shifted sum is exact
+    want = torch.logsumexp(torch.tensor(f), dim=-1).numpy()
+    close("logsumexp vs torch", ns["logsumexp"](f), want, 1e-12)
+
+
 @check("log_softmax", "numeric")
 def log_softmax(ns, rng):
     f = _scores(rng, 4, 6)
