@@ -120,3 +120,19 @@ def test_plan_runs_only_what_test_cells_need_and_says_why():
     assert plan(nb, Limits(run_unneeded=True, run_trailing=True), HIDDEN).run == [1, 3, 4, 5, 6]
     assert p.blamed([3]) == [5] and p.blamed([4]) == []
     assert p.rerun([5], [4], {1, 3}) == [1, 3, 5]
+
+
+def test_a_test_whose_graded_function_nothing_defines_fails_with_an_earlier_death():
+    """The answer cell died instead of defining the function (``os._exit`` in its place):
+    its test cell is blamed on the death, not re-run into a ``NameError``."""
+    hidden = "### BEGIN HIDDEN TESTS\ngrade('softmax', softmax)\n### END HIDDEN TESTS\n"
+    cells = [
+        v4.new_code_cell("import numpy as np"),
+        v4.new_code_cell("__import__('os')._exit(3)"),  # binds nothing
+        _test_cell(hidden, "t1"),
+    ]
+    p = plan(v4.new_notebook(cells=cells), Limits(), HIDDEN)
+    assert p.slots[3] == {"softmax"} and p.blamed([2]) == [3]
+    assert p.blamed([]) == []  # no death: the test runs and fails on its own
+    cells.insert(1, v4.new_code_cell("def softmax(f):\n    return f"))
+    assert plan(v4.new_notebook(cells=cells), Limits(), HIDDEN).blamed([3]) == []

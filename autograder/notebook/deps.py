@@ -8,7 +8,10 @@ Only those run, in notebook order (:attr:`Plan.run`); the others are skipped.
 
 When a cell dies (:func:`blamed`), the test cells that need it fail; a cell's ``state``
 and ``unknown`` flags are then ignored for the dead cell alone (what it did died with its
-sandbox), so a test needs it only through the names it binds.
+sandbox), so a test needs it only through the names it binds. A test cell whose graded
+function no cell before it defines (the answer cell that should have defined it died
+instead, e.g. ``os._exit`` in place of the answer) fails with the death too, not with a
+``NameError`` in a fresh sandbox.
 """
 
 from dataclasses import dataclass, field
@@ -47,6 +50,7 @@ class Plan:
     effects: dict  # number -> Effects
     tests: list  # numbers of the test cells, in order
     needs: dict = field(default_factory=dict)  # test number -> {cell numbers}
+    slots: dict = field(default_factory=dict)  # test number -> {graded top-level names}
     run: list = field(default_factory=list)
     unneeded: bool = False  # every cell runs (Limits.run_unneeded)
 
@@ -57,7 +61,18 @@ class Plan:
         for t in self.tests:
             if t in dead or needs(ordered, self.effects[t], frozenset(dead)) & set(dead):
                 out.append(t)
+            elif any(d < t for d in dead) and self._undefined(t, dead):
+                out.append(t)
         return out
+
+    def _undefined(self, t, dead):
+        """Graded top-level names of test ``t`` that no cell before it defines (none when an
+        earlier live cell's effect is unknown: it may define them)."""
+        earlier = [e for n, e in self.effects.items() if n < t]
+        if any(e.unknown and e.number not in dead for e in earlier):
+            return set()
+        defined = set().union(*(e.defines for e in earlier))
+        return self.slots.get(t, set()) - defined
 
     def rerun(self, pending, dead, ran):
         """Cells to run, in order, in a fresh sandbox for the test cells ``pending`` after
@@ -80,7 +95,7 @@ def plan(nb, limits, hidden):
     """
     from autograder import specs
 
-    rows, tests = [], []
+    rows, tests, graded_slots = [], [], {}
     for i, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
             continue
@@ -88,16 +103,18 @@ def plan(nb, limits, hidden):
         if nbcells.is_grade_cell(cell):
             tests.append(i)
             src = hidden.graded_part(src)
-            extra = set()
+            extra, slots = set(), set()
             for name in nbcells.grade_names(src):
                 try:
-                    spec = specs.get(name)
+                    graded = specs.resolve(name)
                 except KeyError:
                     continue
-                extra |= {*spec.uses, *spec.swap}
+                extra |= {*graded.spec.uses, *graded.spec.swap}
+                slots.add(graded.slot)
+            graded_slots[i] = slots
         rows.append((i, nbcells.to_python(src), extra))
     effects = {e.number: e for e in analyse(rows)}
-    p = Plan(effects, tests, unneeded=bool(limits.run_unneeded))
+    p = Plan(effects, tests, slots=graded_slots, unneeded=bool(limits.run_unneeded))
     ordered = list(effects.values())
     for t in tests:
         p.needs[t] = needs(ordered, effects[t])
