@@ -16,15 +16,7 @@ points in stock ``nbgrader autograde``; ``PY2_E2E``: the cause while the graded 
 Python 2 code do not say what to change (``None``: they do).
 """
 
-UNFAIR: dict = {
-    # corpus2 (issue 14's clip_grad_norm): the docstring asks for "a new dict"; an OrderedDict
-    # is one (isinstance(c, dict), the solver indexes it alike), but the spec demands
-    # type(clipped) is dict.
-    ("rnn/class_state", "clip_grad_norm"): (
-        "an OrderedDict is rejected: 'clip_grad_norm must return a dict with the keys of grads "
-        "[...], got OrderedDict' (autograder/specs/rnn.py checks type(clipped) is not dict)"
-    ),
-}
+UNFAIR: dict = {}
 # corpus2, after main's carried cells (workbook.carry): the grading sandbox has no earlier
 # notebook, so the carried temporal_loss layers are carry_over's stand-ins; a wrong loss runs
 # into them first and is shown that error, blamed on word_embedding_forward, never its own
