@@ -35,9 +35,17 @@ def reference_impl(graded):
     return types.SimpleNamespace(**{u: reference(u) for u in graded.spec.uses})
 
 
+def swap_reference(name):
+    """The reference of ``name`` as it is swapped into a student's composite: called the way
+    the student's own may be (its spec's ``proxy``, e.g. logsumexp's ``axis``/``keepdims``)."""
+    ref = reference(name)
+    graded = specs.all_graded().get(name)
+    return graded.spec.proxy(ref) if graded and graded.spec.proxy else ref
+
+
 def swap_objects(graded):
     """Reference sub-functions swapped into the student's globals while grading ``graded``."""
-    return {s: reference(s) for s in graded.spec.swap}
+    return {s: swap_reference(s) for s in graded.spec.swap}
 
 
 @functools.cache
@@ -117,4 +125,4 @@ def grade_in_process(name, obj, namespace=None):
     judge(collect(graded, obj, swap_objects(graded), namespace))
 
 
-__all__ = ["grade_in_process", "judge", "reference_outputs", "verdict"]
+__all__ = ["grade_in_process", "judge", "reference_outputs", "swap_reference", "verdict"]

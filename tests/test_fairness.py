@@ -280,6 +280,50 @@ def test_reference_layers_accept_what_cs231n_code_passes_and_still_reject_mismat
         )
 
 
+SCIPY_LIKE_LOGSUMEXP = """
+def logsumexp(f, axis=-1, keepdims=False):
+    m = np.max(f, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(f - m), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def log_softmax(f):
+    return f - logsumexp(f, axis=1, keepdims=True)
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    N = X.shape[0]
+    scores = X @ W
+    lse = logsumexp(scores, axis=1)
+    loss = np.mean(lse - scores[np.arange(N), y]) + reg * np.sum(W * W)
+    dscores = np.exp(scores - lse[:, None])
+    dscores[np.arange(N), y] -= 1
+    return loss, X.T @ dscores / N + 2 * reg * W
+"""
+
+
+def test_swapped_in_logsumexp_takes_numpys_axis_and_keepdims():
+    import scipy.special
+
+    swapped = grader.swap_reference("logsumexp")
+    f = np.random.default_rng(0).standard_normal((2, 3, 4))
+    for axis in (-1, 0, 1, (0, 2), None):
+        for keepdims in (False, True):
+            want = scipy.special.logsumexp(f, axis=axis, keepdims=keepdims)
+            got = swapped(f, axis=axis, keepdims=keepdims)
+            assert got.shape == np.shape(want) and np.allclose(got, want), (axis, keepdims)
+    with pytest.raises(np.exceptions.AxisError):
+        swapped(f, axis=3)
+    with pytest.raises(TypeError):
+        swapped(f, b=2.0)  # scipy's weights are not taken: the student's code is told so
+    # a wrong scipy-like logsumexp costs the points of logsumexp only
+    ns = notebook(SCIPY_LIKE_LOGSUMEXP.replace("np.sum(np.exp", "np.mean(np.exp"))
+    assert not verdict("logsumexp", ns).passed
+    for name in ("log_softmax", "softmax_loss_vectorized"):
+        r = verdict(name, ns)
+        assert r.passed and r.via == "reference", r.message
+
+
 def test_the_rnn_model_never_swaps_in_the_lstm_functions():
     from autograder.sandbox import proxy  # what a running graded name's proxies may call
 

@@ -39,7 +39,7 @@ def serve_reference(fn, args, kwargs):
     import numpy as np
 
     with np.errstate(all="ignore"):
-        return grader.reference(fn)(*args, **kwargs)
+        return grader.swap_reference(fn)(*args, **kwargs)
 
 
 def _judged(cell, i, names, run, failed):

@@ -38,6 +38,9 @@ class Spec:
     cases : how many seeded cases (each with its own random sizes).
     axes : what each axis of an output means, for locating an error: ``"NTH"`` (the
         ``T`` axis is time), ``"DG"`` (``G`` is the LSTM's 4H gate axis, blocks i, f, o, g).
+    proxy : ``proxy(reference) -> callable``: how this name's reference is called when it is
+        swapped into a composite, for calls a student's own version accepts beyond the
+        graded signature (``logsumexp(f, axis=-1, keepdims=True)``); ``None``: as it is.
     """
 
     case: Callable
@@ -46,6 +49,7 @@ class Spec:
     tol: float = 1e-6
     cases: int = 3
     axes: dict = field(default_factory=dict)
+    proxy: Callable | None = None
 
 
 @dataclass(frozen=True)

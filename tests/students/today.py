@@ -57,16 +57,7 @@ _OWN_CACHES = (
     "the sequence backward reads its own step caches ({}); with the reference step functions "
     "swapped in it raises, so the step bug costs the sequence backward's points too"
 )
-# corpus2 (issue 14's logsumexp): a logsumexp with scipy's signature (axis=-1, keepdims=False)
-# is called with those keywords by log_softmax and the vectorised loss; the reference swapped in
-# takes only f, so the fallback raises TypeError and the logsumexp bug is paid three times.
-_SCIPY_SIGNATURE = (
-    "the swapped-in reference logsumexp(f) rejects the axis/keepdims keywords that the student's "
-    "scipy-like logsumexp accepts: 'got an unexpected keyword argument 'axis'' in log_softmax "
-    "and softmax_loss_vectorized"
-)
 TWICE: dict = {
-    ("softmax/einsum+logsumexp.mean_instead_of_sum", "logsumexp"): _SCIPY_SIGNATURE,
     **dict.fromkeys(
         [
             ("rnn/einsum+rnn_step_forward.Wh_transposed", "rnn_step_forward"),
