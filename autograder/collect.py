@@ -7,9 +7,11 @@ sandboxed process and judged elsewhere (:mod:`autograder.grader`).
 
 A composite (a spec with ``swap``) runs twice: with the student's own sub-functions, then
 with the reference ones swapped in (``Collected.swapped``); the judge gives full credit
-when either run passes. When the two runs disagree, the student's sub-functions that the
-first run called are also run on their own hidden cases (``Collected.parts``), so that
-the judge can name an earlier function as the cause of a failure.
+when either run passes. A sub-function that is not the student's code at all (a carried
+chapter's stand-in in the grading sandbox) is the reference in both runs. When the two
+runs disagree, the student's sub-functions that the first run called are also run on their
+own hidden cases (``Collected.parts``), so that the judge can name an earlier function as
+the cause of a failure.
 """
 
 import types
@@ -21,7 +23,14 @@ import numpy as np
 
 from autograder import specs
 from autograder.collected import Collected
-from autograder.namespaces import foreign_origin, functions_of, globals_of, recorders, swapped
+from autograder.namespaces import (
+    course_made,
+    foreign_origin,
+    functions_of,
+    globals_of,
+    recorders,
+    swapped,
+)
 from autograder.outputs import GradingFailure, same_values, to_plain
 
 SEED = 231_2025
@@ -130,6 +139,15 @@ def _same(a, b):
     )
 
 
+def _own_mapping(namespaces, names, swap_in, called):
+    """What the run with the student's own sub-functions puts into their globals: recorders
+    of the student's functions (``called``), and the reference for a sub-function that is
+    the course's code, not theirs (a carried stand-in), so their own code is graded."""
+    course = course_made(namespaces, names)
+    mine = [n for n in names if n not in course]
+    return {**recorders(namespaces, mine, called), **{n: swap_in[n] for n in course}}
+
+
 def collect(name, obj, swap_in, namespace=None):
     """Run every hidden case of ``name`` (a graded name or its resolved object) on ``obj``.
 
@@ -145,7 +163,7 @@ def collect(name, obj, swap_in, namespace=None):
     if not graded.spec.swap:
         return _run(graded, impl, {})
     called = set()
-    own = _run(graded, impl, lambda nss: recorders(nss, graded.spec.swap, called))
+    own = _run(graded, impl, lambda nss: _own_mapping(nss, graded.spec.swap, swap_in, called))
     own.swapped = _run(graded, impl, swap_in)
     if _same(own, own.swapped):
         return own

@@ -250,6 +250,42 @@ def test_sample_passing_words_of_shape_N_and_prev_c_0_passes(name):
     assert r.passed, r.message
 
 
+def test_carried_stand_ins_are_the_reference_so_a_wrong_loss_is_told_its_own_mistake(
+    tmp_path, monkeypatch
+):
+    from textwrap import indent
+
+    from autograder.mistakes.base import find, mutant_source
+    from workbook.carry import carry_over
+
+    class Base:
+        __init__ = solutions.CaptioningRNN.__init__
+
+    own = ("affine_forward", "affine_backward", "rnn_step_forward", "rnn_step_backward")
+    ns = notebook("".join(reference_source(n) for n in (*own, "rnn_forward", "rnn_backward")))
+    ns["Base"] = Base
+    monkeypatch.chdir(tmp_path)  # no earlier notebook anywhere: as in the grading sandbox
+    monkeypatch.delenv("WORKBOOK_COURSE_DIR", raising=False)
+    carried = ("word_embedding_forward", "word_embedding_backward", "temporal_affine_forward")
+    carried += ("temporal_affine_backward", "temporal_softmax_loss")
+    carry_over("temporal_loss", ns, *carried)
+    with pytest.raises(NotImplementedError, match="do that chapter first"):
+        ns["word_embedding_forward"](np.zeros((1, 1), int), np.ones((2, 2)))
+    mistake = find("CaptioningRNN.loss.mask_inverted")
+    for source, passed in (
+        (reference_source(mistake.target), True),
+        (mutant_source(mistake), False),
+    ):
+        exec(f"class CaptioningRNN(Base):\n{indent(source, '    ')}", ns)  # noqa: S102
+        r = verdict("CaptioningRNN.loss", ns)
+        assert r.passed is passed, r.message
+        if passed:
+            assert r.via == "own"  # the student's own rnn layers, the reference's carried ones
+        else:
+            assert r.mistake == mistake.id and r.cause is None, r.message
+            assert "not found" not in r.message and mistake.hint in r.message
+
+
 def test_reference_layers_accept_what_cs231n_code_passes_and_still_reject_mismatches():
     rng = np.random.default_rng(0)
     W = rng.standard_normal((5, 3))

@@ -17,32 +17,7 @@ Python 2 code do not say what to change (``None``: they do).
 """
 
 UNFAIR: dict = {}
-# corpus2, after main's carried cells (workbook.carry): the grading sandbox has no earlier
-# notebook, so the carried temporal_loss layers are carry_over's stand-ins; a wrong loss runs
-# into them first and is shown that error, blamed on word_embedding_forward, never its own
-# mistake (measured end to end too: test_CaptioningRNN_loss of rnn/dict_caches+...mask_inverted).
-_CARRIED_STAND_IN = (
-    "a wrong CaptioningRNN.loss is told 'raised NotImplementedError: temporal_loss.ipynb not "
-    "found (...): do that chapter first in your loss — cause: your word_embedding_forward, "
-    "which this uses, fails its own hidden test': in the grading sandbox the carried layers "
-    "are stand-ins"
-)
-UNNAMED: dict = dict.fromkeys(
-    [
-        "rnn/dict_caches+CaptioningRNN.loss.mask_inverted",
-        "rnn/einsum+CaptioningRNN.loss.no_mask",
-        "rnn/class_state+CaptioningRNN.loss.mask_from_captions_in",
-        "rnn/loops+CaptioningRNN.loss.targets_not_shifted",
-        "rnn/inplace+CaptioningRNN.loss.inputs_shifted",
-        "rnn/inplace+CaptioningRNN.loss.no_projection_backward",
-        "rnn/cs231n+CaptioningRNN.loss.h0_for_dh0_in_projection",
-        "rnn/dict_caches+CaptioningRNN.loss.features_ignored",
-        "lstm/own_sigmoid+CaptioningRNN.loss.mask_inverted",
-        "lstm/einsum+CaptioningRNN.loss.no_projection_backward",
-        "lstm/dict_caches+CaptioningRNN.loss.h0_for_dh0_in_projection",
-    ],
-    _CARRIED_STAND_IN,
-)
+UNNAMED: dict = {}
 
 # A backward pass is graded on the caches of the student's own forward (its spec uses both and
 # swaps nothing in for the forward), so a forward bug costs the backward's points too.
