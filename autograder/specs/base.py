@@ -41,6 +41,11 @@ class Spec:
     proxy : ``proxy(reference) -> callable``: how this name's reference is called when it is
         swapped into a composite, for calls a student's own version accepts beyond the
         graded signature (``logsumexp(f, axis=-1, keepdims=True)``); ``None``: as it is.
+    forward : names of ``uses`` that only make the graded function's inputs (a backward's
+        forward, whose cache it reads). When the run with the student's own forward fails
+        and that forward fails its own hidden test, the run with the reference forward
+        counts (a forward bug costs the backward nothing). Added to ``swap`` (the sandbox
+        serves only swap names).
     """
 
     case: Callable
@@ -50,6 +55,13 @@ class Spec:
     cases: int = 3
     axes: dict = field(default_factory=dict)
     proxy: Callable | None = None
+    forward: tuple = ()
+
+    def __post_init__(self):
+        if not set(self.forward) <= set(self.uses):
+            raise ValueError(f"forward {self.forward} must be among uses {self.uses}")
+        extra = tuple(f for f in self.forward if f not in self.swap)
+        object.__setattr__(self, "swap", (*self.swap, *extra))
 
 
 @dataclass(frozen=True)

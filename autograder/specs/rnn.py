@@ -62,7 +62,11 @@ def backward_case(rng, impl):
 
 SPECS = {
     "rnn_step_forward": Spec(step_forward_case, uses=("rnn_step_forward",)),
-    "rnn_step_backward": Spec(step_backward_case, uses=("rnn_step_forward", "rnn_step_backward")),
+    "rnn_step_backward": Spec(
+        step_backward_case,
+        uses=("rnn_step_forward", "rnn_step_backward"),
+        forward=("rnn_step_forward",),
+    ),
     "rnn_forward": Spec(
         forward_case,
         uses=("rnn_forward",),
@@ -74,6 +78,7 @@ SPECS = {
         uses=("rnn_forward", "rnn_backward"),
         swap=("rnn_step_forward", "rnn_step_backward"),
         axes={"dx": "NTD"},
+        forward=("rnn_forward",),
     ),
     **captioning.specs("rnn"),
 }

@@ -19,11 +19,17 @@ Python 2 code do not say what to change (``None``: they do).
 UNFAIR: dict = {}
 UNNAMED: dict = {}
 
-# A backward pass is graded on the caches of the student's own forward (its spec uses both and
-# swaps nothing in for the forward), so a forward bug costs the backward's points too.
-_OWN_FORWARD = (
-    "the backward is graded on the caches of the student's own (wrong) forward: the forward's "
-    "bug costs the backward's points too"
+# A backward whose own forward fails its own hidden test is graded again on the reference
+# forward's cache (Spec.forward): that fallback cannot help a backward that reads a cache laid
+# out its own way (a list per step, a dict, other items, other leaves in the same places),
+# nor one whose forward's cell does not run, so the forward bug costs the backward's points.
+_OWN_LAYOUT = (
+    "the backward reads its own forward's cache layout ({}): on the reference forward's cache "
+    "it {}, so the forward's bug costs the backward's points too"
+)
+_NO_FORWARD = (
+    "its rnn_forward cell does not run: 'rnn_backward: needs your rnn_forward, which is not "
+    "defined' (no forward, no cache to grade the backward on)"
 )
 # The sequence backward reads the caches its own step functions made (a StepCache object, a
 # 12-item tuple): with the reference step functions swapped in it cannot run, so the fallback
@@ -35,23 +41,35 @@ _OWN_CACHES = (
 TWICE: dict = {
     **dict.fromkeys(
         [
-            ("rnn/einsum+rnn_step_forward.Wh_transposed", "rnn_step_forward"),
-            ("rnn/loops+rnn_step_forward.no_bias", "rnn_step_forward"),
             ("rnn/inplace+rnn_forward.h_not_carried", "rnn_forward"),
-            ("rnn/einsum+rnn_forward.carries_preactivation", "rnn_forward"),
             ("rnn/loops+python2.xrange", "rnn_forward"),
-            ("rnn/seed003-found", "rnn_forward"),  # its rnn_forward cell does not run
             ("rnn/seed003-found+tabs", "rnn_forward"),
-            ("lstm/loops+lstm_step_forward.gate_order_ifgo", "lstm_step_forward"),
-            ("lstm/dict_caches+lstm_step_forward.g_sigmoid", "lstm_step_forward"),
-            ("lstm/einsum+lstm_step_forward.i_f_swapped_in_cell", "lstm_step_forward"),
-            ("lstm/loops+python2.xrange", "lstm_step_forward"),
-            ("lstm/cs231n+lstm_forward.c_not_carried", "lstm_forward"),
-            ("lstm/dict_caches+lstm_forward.c0_is_h0", "lstm_forward"),
-            ("lstm/einsum+lstm_forward.split_as_ifgo", "lstm_forward"),
             ("lstm/inplace+python2.np_float", "lstm_forward"),
+            ("lstm/cs231n+lstm_forward.c_not_carried", "lstm_forward"),
         ],
-        _OWN_FORWARD,
+        _OWN_LAYOUT.format("a list of step caches", "raises 'not enough values to unpack'"),
+    ),
+    ("rnn/seed003-found", "rnn_forward"): _NO_FORWARD,
+    **dict.fromkeys(
+        [
+            ("lstm/dict_caches+lstm_step_forward.g_sigmoid", "lstm_step_forward"),
+            ("lstm/dict_caches+lstm_forward.c0_is_h0", "lstm_forward"),
+        ],
+        _OWN_LAYOUT.format("a dict", "raises 'tuple indices must be integers'"),
+    ),
+    **dict.fromkeys(
+        [
+            ("lstm/einsum+lstm_step_forward.i_f_swapped_in_cell", "lstm_step_forward"),
+            ("lstm/einsum+lstm_forward.split_as_ifgo", "lstm_forward"),
+        ],
+        _OWN_LAYOUT.format("a 7-item tuple", "raises 'too many values to unpack'"),
+    ),
+    **dict.fromkeys(
+        [
+            ("lstm/loops+lstm_step_forward.gate_order_ifgo", "lstm_step_forward"),
+            ("lstm/loops+python2.xrange", "lstm_step_forward"),
+        ],
+        _OWN_LAYOUT.format("next_c where the reference keeps tanh(next_c)", "gives wrong values"),
     ),
     **dict.fromkeys(
         [
