@@ -215,6 +215,27 @@ def test_failing_composite_names_the_earlier_function_as_the_cause():
     assert r.output == "dh0" and r.case == 0  # dx of the last step is right
 
 
+def test_a_backward_over_a_wrong_forward_is_graded_on_the_reference_forwards_cache():
+    wrong_forward = reference_source("rnn_step_forward").replace(" + b", "")  # no bias
+    ns = notebook(wrong_forward + reference_source("rnn_step_backward"))
+    assert not verdict("rnn_step_forward", ns).passed
+    r = verdict("rnn_step_backward", ns)  # its own forward's cache: wrong; the reference's: right
+    assert (r.passed, r.via) == (True, "reference forward"), r.message
+    # a wrong backward still fails, on either cache, and its forward is named as the cause
+    wrong_backward = reference_source("rnn_step_backward").replace("Wh.T", "Wh")
+    r = verdict("rnn_step_backward", notebook(wrong_forward + wrong_backward))
+    assert not r.passed and r.cause == "rnn_step_forward", r.message
+    # a right forward never opens the fallback, even for a backward the reference cache suits
+    other_layout = reference_source("rnn_step_forward").replace(
+        "cache = (x, prev_h, Wx, Wh, next_h)", "cache = (x, prev_h, Wh, Wx, next_h)"
+    )
+    assert other_layout != reference_source("rnn_step_forward")
+    ns = notebook(other_layout + reference_source("rnn_step_backward"))
+    assert verdict("rnn_step_forward", ns).passed
+    r = verdict("rnn_step_backward", ns)
+    assert not r.passed and r.via is None and r.cause is None, r.message
+
+
 CS231N_STYLE_SAMPLE = """
 class CaptioningRNN(Base):
     def sample(self, features, max_length=30):
