@@ -2,8 +2,9 @@
 hidden tests never change its points, a composite with its own cache layout passes (both
 collections cross the wire), the rnn model's cell cannot reach the LSTM references, a
 Python 2 ``print x`` in an answer cell is explained in the grade cell that needs it, a
-swapped-in ``logsumexp`` takes numpy's keywords, and a wrong loss over carried stand-ins is
-told its own mistake.
+swapped-in ``logsumexp`` takes numpy's keywords, a wrong loss over carried stand-ins is
+told its own mistake, and a right backward over a wrong forward passes on the reference
+forward's cache (served through the proxy, collected across the wire).
 
 One notebook, graded once by the grading core (:func:`autograder.notebook.grade.grade_notebook`).
 """
@@ -68,6 +69,14 @@ def _wrong_loss_over_carried_stand_ins():
     )
 
 
+def _wrong_step_forward():
+    """A wrong rnn_step_forward (no bias) and a right rnn_step_backward."""
+    from autograder.mistakes.base import reference_source
+
+    forward = reference_source("rnn_step_forward").replace(" + b", "")
+    return forward + reference_source("rnn_step_backward")
+
+
 @pytest.fixture(scope="module")
 def graded():
     from autograder.notebook.grade import grade_notebook
@@ -89,6 +98,9 @@ def graded():
         _grade("softmax_loss_vectorized", "softmax_loss_vectorized"),
         v4.new_code_cell(_wrong_loss_over_carried_stand_ins()),
         _grade("CaptioningRNN.loss", "CaptioningRNN", gid="test_loss_over_stand_ins"),
+        v4.new_code_cell(_wrong_step_forward()),
+        _grade("rnn_step_forward", "rnn_step_forward"),
+        _grade("rnn_step_backward", "rnn_step_backward"),
     ]
     nb = v4.new_notebook(cells=cells)
     result = grade_notebook(nb)
@@ -129,3 +141,9 @@ def test_a_wrong_loss_over_carried_stand_ins_is_told_its_own_mistake(graded):
     cell = grades["test_loss_over_stand_ins"]
     assert not cell.passed and find("CaptioningRNN.loss.mask_inverted").hint in cell.message
     assert "not found" not in cell.message and "cause" not in cell.message, cell.message
+
+
+def test_a_backward_over_a_wrong_forward_passes_on_the_reference_forwards_cache(graded):
+    grades, _ = graded
+    assert not grades["test_rnn_step_forward"].passed
+    assert grades["test_rnn_step_backward"].passed, grades["test_rnn_step_backward"].message
