@@ -13,7 +13,8 @@ a third time, on the reference forward's cache (``Spec.forward``:
 ``Collected.reference_forward``). When the runs disagree, the student's sub-functions that
 the first run called (and a backward's forward) are also run on their own hidden cases
 (``Collected.parts``), so that the judge can name an earlier function as the cause of a
-failure, and knows whether a backward's own forward fails.
+failure, and knows whether a backward's own forward fails. (Longer than most modules: the
+runs of a composite, and when each is needed, read best together.)
 """
 
 import types
