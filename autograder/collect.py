@@ -7,9 +7,14 @@ sandboxed process and judged elsewhere (:mod:`autograder.grader`).
 
 A composite (a spec with ``swap``) runs twice: with the student's own sub-functions, then
 with the reference ones swapped in (``Collected.swapped``); the judge gives full credit
-when either run passes. When the two runs disagree, the student's sub-functions that the
-first run called are also run on their own hidden cases (``Collected.parts``), so that
-the judge can name an earlier function as the cause of a failure.
+when either run passes. A sub-function that is not the student's code at all (a carried
+chapter's stand-in in the grading sandbox) is the reference in both runs. A backward runs
+a third time, on the reference forward's cache (``Spec.forward``:
+``Collected.reference_forward``). When the runs disagree, the student's sub-functions that
+the first run called (and a backward's forward) are also run on their own hidden cases
+(``Collected.parts``), so that the judge can name an earlier function as the cause of a
+failure, and knows whether a backward's own forward fails. (Longer than most modules: the
+runs of a composite, and when each is needed, read best together.)
 """
 
 import types
@@ -21,7 +26,14 @@ import numpy as np
 
 from autograder import specs
 from autograder.collected import Collected
-from autograder.namespaces import foreign_origin, functions_of, globals_of, recorders, swapped
+from autograder.namespaces import (
+    course_made,
+    foreign_origin,
+    functions_of,
+    globals_of,
+    recorders,
+    swapped,
+)
 from autograder.outputs import GradingFailure, same_values, to_plain
 
 SEED = 231_2025
@@ -87,10 +99,11 @@ def student_impl(graded, obj, namespace=None):
     return types.SimpleNamespace(**impl)
 
 
-def _run(graded, impl, mapping):
-    """One pass over the hidden cases with ``mapping`` put into the student's globals."""
+def _run(graded, impl, mapping, given=()):
+    """One pass over the hidden cases with ``mapping`` put into the student's globals
+    (``given``: names of ``impl`` that are not the student's, a reference forward)."""
     result = Collected(graded.name)
-    mine = list(vars(impl).values())
+    mine = [v for k, v in vars(impl).items() if k not in given]
     namespaces = [g for v in mine for g in globals_of(v)]
     codes = {fn.__code__ for v in mine for fn in functions_of(v)}
     mapping = mapping(namespaces) if callable(mapping) else mapping
@@ -130,6 +143,27 @@ def _same(a, b):
     )
 
 
+def _own_mapping(namespaces, names, swap_in, called=None):
+    """What the run with the student's own sub-functions puts into their globals: recorders
+    of the student's functions (``called``), and the reference for a sub-function that is
+    the course's code, not theirs (a carried stand-in), so their own code is graded."""
+    course = course_made(namespaces, names)
+    mine = [n for n in names if n not in course] if called is not None else []
+    refs = {n: swap_in[n] for n in course if n in swap_in}
+    return {**recorders(namespaces, mine, called), **refs}
+
+
+def _on_reference_forward(graded, impl, swap_in):
+    """The run with the reference forward making the inputs (``Spec.forward``), the
+    student's own code for the rest; ``None`` when the spec has no forward."""
+    forward = [f for f in graded.spec.forward if f in swap_in]
+    if not forward:
+        return None
+    fed = types.SimpleNamespace(**{**vars(impl), **{f: swap_in[f] for f in forward}})
+    own = lambda nss: _own_mapping(nss, graded.spec.swap, swap_in)  # noqa: E731
+    return _run(graded, fed, own, given=forward)
+
+
 def collect(name, obj, swap_in, namespace=None):
     """Run every hidden case of ``name`` (a graded name or its resolved object) on ``obj``.
 
@@ -145,9 +179,13 @@ def collect(name, obj, swap_in, namespace=None):
     if not graded.spec.swap:
         return _run(graded, impl, {})
     called = set()
-    own = _run(graded, impl, lambda nss: recorders(nss, graded.spec.swap, called))
+    own = _run(graded, impl, lambda nss: _own_mapping(nss, graded.spec.swap, swap_in, called))
     own.swapped = _run(graded, impl, swap_in)
-    if _same(own, own.swapped):
+    fed = _on_reference_forward(graded, impl, swap_in)
+    if fed is not None and not _same(own, fed):
+        own.reference_forward = fed
+        called.update(graded.spec.forward)  # the judge needs the forward's own verdict
+    if _same(own, own.swapped) and own.reference_forward is None:
         return own
     ns = namespace if namespace is not None else (globals_of(obj) or [{}])[0]
     for part in graded.spec.swap:

@@ -22,7 +22,9 @@ class Collected:
     with its one-line error in ``errors[i]``; ``error``/``error_case`` repeat the first
     one, or say why nothing could be graded at all (``error_case`` -1).
     ``swapped``: the same cases with the reference sub-functions (composites only);
-    ``parts``: ``{sub-function: Collected}`` of the student's own sub-functions."""
+    ``parts``: ``{sub-function: Collected}`` of the student's own sub-functions;
+    ``reference_forward``: a backward's cases on the reference forward's cache (only when
+    they differ from the student's own run)."""
 
     name: str
     cases: list = field(default_factory=list)
@@ -31,6 +33,7 @@ class Collected:
     errors: dict = field(default_factory=dict)
     swapped: "Collected | None" = None
     parts: dict = field(default_factory=dict)
+    reference_forward: "Collected | None" = None
 
     def fail(self, index, message):
         """Record that case ``index`` raised (``message`` is its one line)."""
@@ -48,8 +51,9 @@ class Collected:
             "error_case": self.error_case,
             "errors": {str(i): e for i, e in self.errors.items()},
         }
-        if self.swapped is not None:
-            msg["swapped"] = self.swapped.to_wire()
+        for key in ("swapped", "reference_forward"):
+            if getattr(self, key) is not None:
+                msg[key] = getattr(self, key).to_wire()
         if self.parts:
             msg["parts"] = {k: v.to_wire() for k, v in self.parts.items()}
         return msg
@@ -58,8 +62,9 @@ class Collected:
     def from_wire(cls, msg, max_cases, clip=lambda s: s, nested=True):
         """Rebuild from an *untrusted* wire message: anything that is not a plain numeric
         array or a string becomes a one-line reason; at most ``max_cases`` cases are kept;
-        ``clip`` shortens every string (the sandbox chooses their length). ``swapped`` and
-        ``parts`` (only parts named like a graded name) are read one level deep."""
+        ``clip`` shortens every string (the sandbox chooses their length). ``swapped``,
+        ``reference_forward`` and ``parts`` (only parts named like a graded name) are read
+        one level deep."""
         name = msg.get("name")
         out = cls(name if isinstance(name, str) else "")
         cases = msg.get("cases") if type(msg.get("cases")) is list else []
@@ -88,9 +93,11 @@ class Collected:
             out.errors.setdefault(out.error_case, out.error)
         if not nested:
             return out
-        if type(msg.get("swapped")) is dict:
-            out.swapped = cls.from_wire(msg["swapped"], max_cases, clip, nested=False)
-            out.swapped.name = out.name
+        for key in ("swapped", "reference_forward"):
+            if type(msg.get(key)) is dict:
+                run = cls.from_wire(msg[key], max_cases, clip, nested=False)
+                run.name = out.name
+                setattr(out, key, run)
         parts = msg.get("parts") if type(msg.get("parts")) is dict else {}
         for part, sub in list(parts.items())[:MAX_PARTS]:
             try:

@@ -7,7 +7,9 @@ hardened mode it runs outside the student's process.
 
 A composite passes when its run with the student's own sub-functions passes, or else its
 run with the reference ones (``via``). When both fail and a sub-function the student's
-code used fails its own hidden test, that earlier function is named as the ``cause``.
+code used fails its own hidden test, that earlier function is named as the ``cause``. A
+backward also passes on the reference forward's cache when the student's own forward fails
+its own hidden test (``via="reference forward"``).
 """
 
 import functools
@@ -35,9 +37,17 @@ def reference_impl(graded):
     return types.SimpleNamespace(**{u: reference(u) for u in graded.spec.uses})
 
 
+def swap_reference(name):
+    """The reference of ``name`` as it is swapped into a student's composite: called the way
+    the student's own may be (its spec's ``proxy``, e.g. logsumexp's ``axis``/``keepdims``)."""
+    ref = reference(name)
+    graded = specs.all_graded().get(name)
+    return graded.spec.proxy(ref) if graded and graded.spec.proxy else ref
+
+
 def swap_objects(graded):
     """Reference sub-functions swapped into the student's globals while grading ``graded``."""
-    return {s: reference(s) for s in graded.spec.swap}
+    return {s: swap_reference(s) for s in graded.spec.swap}
 
 
 @functools.cache
@@ -53,15 +63,25 @@ def _refs(graded):
     return [reference_outputs(graded.name, i) for i in range(graded.spec.cases)]
 
 
-def _cause(graded, collected):
-    """The earliest sub-function the student's own run used that fails its own test."""
-    for part in graded.spec.swap:
+def _cause(graded, collected, names=None):
+    """The earliest sub-function the student's own run used that fails its own test
+    (among ``names``; default: every swapped one)."""
+    for part in graded.spec.swap if names is None else names:
         run = collected.parts.get(part)
         if run is not None:
             sub = specs.resolve(part)
             if evaluate(sub, run, _refs(sub)).failed:
                 return part
     return None
+
+
+def _on_reference_forward(graded, collected, refs):
+    """The evaluation of a backward on the reference forward's cache, when it counts: the
+    student's own forward fails its own hidden test (else ``None``)."""
+    run = collected.reference_forward
+    if run is None or not graded.spec.forward or not _cause(graded, collected, graded.spec.forward):
+        return None
+    return evaluate(graded, run, refs)
 
 
 def verdict(collected: Collected) -> NameResult:
@@ -77,10 +97,15 @@ def verdict(collected: Collected) -> NameResult:
         ref = evaluate(graded, collected.swapped, refs)
         if not ref.failed:
             return NameResult(graded.name, True, via="reference")
+    fed = _on_reference_forward(graded, collected, refs)
+    if fed is not None and not fed.failed:
+        return NameResult(graded.name, True, via="reference forward")
     cause = _cause(graded, collected) if composite else None
     # The run that tells the student most: their own code, unless it only crashed where the
     # reference sub-functions let their code produce outputs (and no earlier function is
-    # to blame).
+    # to blame). A backward failing on the reference forward's cache is not shown: a cache
+    # laid out otherwise (next_c where the reference keeps tanh(next_c)) gives wrong values
+    # without any mistake of the backward's.
     shown, run = (own, collected)
     if ref is not None and cause is None and own.raised and not ref.raised:
         shown, run = (ref, collected.swapped)
@@ -117,4 +142,4 @@ def grade_in_process(name, obj, namespace=None):
     judge(collect(graded, obj, swap_objects(graded), namespace))
 
 
-__all__ = ["grade_in_process", "judge", "reference_outputs", "verdict"]
+__all__ = ["grade_in_process", "judge", "reference_outputs", "swap_reference", "verdict"]

@@ -99,6 +99,18 @@ def swapped(namespaces, mapping):
                 ns[k] = old
 
 
+def course_made(namespaces, names):
+    """The ``names`` whose object in ``namespaces`` is the course's code, not the student's:
+    a carried chapter's stand-in that raises "do that chapter first" (``workbook.carry``; the
+    grading sandbox has no earlier notebook) or a closed chapter's reference layer."""
+    out = []
+    for name in names:
+        fn = next((ns[name] for ns in namespaces if name in ns), None)
+        if fn is not None and callable(fn) and foreign_origin(fn):
+            out.append(name)
+    return out
+
+
 def recorders(namespaces, names, called):
     """``{name: wrapper}`` of the callables ``names`` found in ``namespaces``; each wrapper
     adds its name to the set ``called`` and calls the original (what a run really used)."""

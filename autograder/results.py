@@ -26,7 +26,9 @@ class NameResult:
     named convention), ``output`` the label of the first failing output, ``case`` the
     0-based hidden case it failed on, ``rel_error`` how far it was, ``cause`` the earlier
     graded function blamed for a composite's failure, ``via`` which sub-functions passed
-    (``"own"`` or ``"reference"``; ``None`` for names that have none).
+    (``"own"``, ``"reference"``, or ``"reference forward"``: a backward right on the
+    reference forward's cache while the student's forward fails its own test; ``None`` for
+    names that have none).
     """
 
     name: str

@@ -215,6 +215,27 @@ def test_failing_composite_names_the_earlier_function_as_the_cause():
     assert r.output == "dh0" and r.case == 0  # dx of the last step is right
 
 
+def test_a_backward_over_a_wrong_forward_is_graded_on_the_reference_forwards_cache():
+    wrong_forward = reference_source("rnn_step_forward").replace(" + b", "")  # no bias
+    ns = notebook(wrong_forward + reference_source("rnn_step_backward"))
+    assert not verdict("rnn_step_forward", ns).passed
+    r = verdict("rnn_step_backward", ns)  # its own forward's cache: wrong; the reference's: right
+    assert (r.passed, r.via) == (True, "reference forward"), r.message
+    # a wrong backward still fails, on either cache, and its forward is named as the cause
+    wrong_backward = reference_source("rnn_step_backward").replace("Wh.T", "Wh")
+    r = verdict("rnn_step_backward", notebook(wrong_forward + wrong_backward))
+    assert not r.passed and r.cause == "rnn_step_forward", r.message
+    # a right forward never opens the fallback, even for a backward the reference cache suits
+    other_layout = reference_source("rnn_step_forward").replace(
+        "cache = (x, prev_h, Wx, Wh, next_h)", "cache = (x, prev_h, Wh, Wx, next_h)"
+    )
+    assert other_layout != reference_source("rnn_step_forward")
+    ns = notebook(other_layout + reference_source("rnn_step_backward"))
+    assert verdict("rnn_step_forward", ns).passed
+    r = verdict("rnn_step_backward", ns)
+    assert not r.passed and r.via is None and r.cause is None, r.message
+
+
 CS231N_STYLE_SAMPLE = """
 class CaptioningRNN(Base):
     def sample(self, features, max_length=30):
@@ -250,6 +271,42 @@ def test_sample_passing_words_of_shape_N_and_prev_c_0_passes(name):
     assert r.passed, r.message
 
 
+def test_carried_stand_ins_are_the_reference_so_a_wrong_loss_is_told_its_own_mistake(
+    tmp_path, monkeypatch
+):
+    from textwrap import indent
+
+    from autograder.mistakes.base import find, mutant_source
+    from workbook.carry import carry_over
+
+    class Base:
+        __init__ = solutions.CaptioningRNN.__init__
+
+    own = ("affine_forward", "affine_backward", "rnn_step_forward", "rnn_step_backward")
+    ns = notebook("".join(reference_source(n) for n in (*own, "rnn_forward", "rnn_backward")))
+    ns["Base"] = Base
+    monkeypatch.chdir(tmp_path)  # no earlier notebook anywhere: as in the grading sandbox
+    monkeypatch.delenv("WORKBOOK_COURSE_DIR", raising=False)
+    carried = ("word_embedding_forward", "word_embedding_backward", "temporal_affine_forward")
+    carried += ("temporal_affine_backward", "temporal_softmax_loss")
+    carry_over("temporal_loss", ns, *carried)
+    with pytest.raises(NotImplementedError, match="do that chapter first"):
+        ns["word_embedding_forward"](np.zeros((1, 1), int), np.ones((2, 2)))
+    mistake = find("CaptioningRNN.loss.mask_inverted")
+    for source, passed in (
+        (reference_source(mistake.target), True),
+        (mutant_source(mistake), False),
+    ):
+        exec(f"class CaptioningRNN(Base):\n{indent(source, '    ')}", ns)  # noqa: S102
+        r = verdict("CaptioningRNN.loss", ns)
+        assert r.passed is passed, r.message
+        if passed:
+            assert r.via == "own"  # the student's own rnn layers, the reference's carried ones
+        else:
+            assert r.mistake == mistake.id and r.cause is None, r.message
+            assert "not found" not in r.message and mistake.hint in r.message
+
+
 def test_reference_layers_accept_what_cs231n_code_passes_and_still_reject_mismatches():
     rng = np.random.default_rng(0)
     W = rng.standard_normal((5, 3))
@@ -278,6 +335,50 @@ def test_reference_layers_accept_what_cs231n_code_passes_and_still_reject_mismat
         solutions.temporal_softmax_loss(
             np.ones((2, 3, 4)), np.zeros((2, 3), int), np.full((2, 3), 0.5)
         )
+
+
+SCIPY_LIKE_LOGSUMEXP = """
+def logsumexp(f, axis=-1, keepdims=False):
+    m = np.max(f, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(f - m), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def log_softmax(f):
+    return f - logsumexp(f, axis=1, keepdims=True)
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    N = X.shape[0]
+    scores = X @ W
+    lse = logsumexp(scores, axis=1)
+    loss = np.mean(lse - scores[np.arange(N), y]) + reg * np.sum(W * W)
+    dscores = np.exp(scores - lse[:, None])
+    dscores[np.arange(N), y] -= 1
+    return loss, X.T @ dscores / N + 2 * reg * W
+"""
+
+
+def test_swapped_in_logsumexp_takes_numpys_axis_and_keepdims():
+    import scipy.special
+
+    swapped = grader.swap_reference("logsumexp")
+    f = np.random.default_rng(0).standard_normal((2, 3, 4))
+    for axis in (-1, 0, 1, (0, 2), None):
+        for keepdims in (False, True):
+            want = scipy.special.logsumexp(f, axis=axis, keepdims=keepdims)
+            got = swapped(f, axis=axis, keepdims=keepdims)
+            assert got.shape == np.shape(want) and np.allclose(got, want), (axis, keepdims)
+    with pytest.raises(np.exceptions.AxisError):
+        swapped(f, axis=3)
+    with pytest.raises(TypeError):
+        swapped(f, b=2.0)  # scipy's weights are not taken: the student's code is told so
+    # a wrong scipy-like logsumexp costs the points of logsumexp only
+    ns = notebook(SCIPY_LIKE_LOGSUMEXP.replace("np.sum(np.exp", "np.mean(np.exp"))
+    assert not verdict("logsumexp", ns).passed
+    for name in ("log_softmax", "softmax_loss_vectorized"):
+        r = verdict(name, ns)
+        assert r.passed and r.via == "reference", r.message
 
 
 def test_the_rnn_model_never_swaps_in_the_lstm_functions():

@@ -38,6 +38,14 @@ class Spec:
     cases : how many seeded cases (each with its own random sizes).
     axes : what each axis of an output means, for locating an error: ``"NTH"`` (the
         ``T`` axis is time), ``"DG"`` (``G`` is the LSTM's 4H gate axis, blocks i, f, o, g).
+    proxy : ``proxy(reference) -> callable``: how this name's reference is called when it is
+        swapped into a composite, for calls a student's own version accepts beyond the
+        graded signature (``logsumexp(f, axis=-1, keepdims=True)``); ``None``: as it is.
+    forward : names of ``uses`` that only make the graded function's inputs (a backward's
+        forward, whose cache it reads). When the run with the student's own forward fails
+        and that forward fails its own hidden test, the run with the reference forward
+        counts (a forward bug costs the backward nothing). Added to ``swap`` (the sandbox
+        serves only swap names).
     """
 
     case: Callable
@@ -46,6 +54,14 @@ class Spec:
     tol: float = 1e-6
     cases: int = 3
     axes: dict = field(default_factory=dict)
+    proxy: Callable | None = None
+    forward: tuple = ()
+
+    def __post_init__(self):
+        if not set(self.forward) <= set(self.uses):
+            raise ValueError(f"forward {self.forward} must be among uses {self.uses}")
+        extra = tuple(f for f in self.forward if f not in self.swap)
+        object.__setattr__(self, "swap", (*self.swap, *extra))
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ SPECS = {
         uses=("lstm_step_forward", "lstm_step_backward"),
         swap=("sigmoid",),
         axes=_GATES,
+        forward=("lstm_step_forward",),
     ),
     "lstm_forward": Spec(
         forward_case,
@@ -87,6 +88,7 @@ SPECS = {
         uses=("lstm_forward", "lstm_backward"),
         swap=_STEPS,
         axes={"dx": "NTD", **_GATES},
+        forward=("lstm_forward",),
     ),
     **captioning.specs("lstm", suffix=":lstm"),
 }

@@ -62,7 +62,11 @@ def backward_case(rng, impl):
 
 SPECS = {
     "rnn_step_forward": Spec(step_forward_case, uses=("rnn_step_forward",)),
-    "rnn_step_backward": Spec(step_backward_case, uses=("rnn_step_forward", "rnn_step_backward")),
+    "rnn_step_backward": Spec(
+        step_backward_case,
+        uses=("rnn_step_forward", "rnn_step_backward"),
+        forward=("rnn_step_forward",),
+    ),
     "rnn_forward": Spec(
         forward_case,
         uses=("rnn_forward",),
@@ -74,6 +78,7 @@ SPECS = {
         uses=("rnn_forward", "rnn_backward"),
         swap=("rnn_step_forward", "rnn_step_backward"),
         axes={"dx": "NTD"},
+        forward=("rnn_forward",),
     ),
     **captioning.specs("rnn"),
 }
@@ -81,14 +86,19 @@ SPECS = {
 
 # -- clip_grad_norm (teach, issue 14): appended, self-contained ---------------------------
 def _clip(impl, grads, max_norm):
+    """``(clipped, total_norm)``: any mapping with the keys of ``grads`` is a dict here (an
+    ``OrderedDict``, a ``dict`` subclass; the solver only indexes it)."""
+    from collections.abc import Mapping
+
     from autograder.outputs import GradingFailure
 
     result = impl.clip_grad_norm(grads, max_norm)
     clipped, total = unpack("clip_grad_norm", result, ("clipped", "total_norm"))
-    if type(clipped) is not dict or set(clipped) != set(grads):
+    if not isinstance(clipped, Mapping) or set(clipped) != set(grads):
+        got = f"keys {sorted(map(str, clipped))}" if isinstance(clipped, Mapping) else None
         raise GradingFailure(
             f"clip_grad_norm must return a dict with the keys of grads {sorted(grads)}, "
-            f"got {type(clipped).__name__}"
+            f"got {got or type(clipped).__name__}"
         )
     return clipped, total
 

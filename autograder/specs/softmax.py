@@ -80,7 +80,26 @@ def logsumexp_case(rng, impl):
     return {"lse": impl.logsumexp(f), "lse for scores ~1000": impl.logsumexp(big)}
 
 
-SPECS["logsumexp"] = Spec(logsumexp_case, uses=("logsumexp",))
+def any_axis(reduce_last):
+    """``reduce_last`` (a reduction over the last axis, like the reference ``logsumexp(f)``)
+    called with numpy's ``axis`` (an int, a tuple, ``None``: all) and ``keepdims``, as
+    scipy's ``logsumexp`` and a student's own scipy-like one take them."""
+
+    def call(f, axis=-1, keepdims=False):
+        f = np.asarray(f)
+        if axis is None:
+            axis = tuple(range(f.ndim))
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        rest = f.ndim - len(axes)
+        moved = np.moveaxis(f, axes, range(rest, f.ndim))  # AxisError on a bad axis
+        out = reduce_last(moved.reshape(*moved.shape[:rest], -1))
+        return np.expand_dims(out, axes) if keepdims else out
+
+    call.__name__ = call.__qualname__ = getattr(reduce_last, "__name__", "reduce")
+    return call
+
+
+SPECS["logsumexp"] = Spec(logsumexp_case, uses=("logsumexp",), proxy=any_axis)
 
 # A log_softmax or loss that calls the student's own logsumexp gets the reference one while
 # it is graded, so a logsumexp bug costs points once.

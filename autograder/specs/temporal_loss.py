@@ -83,7 +83,9 @@ SPECS = {
         word_embedding_forward_case, uses=("word_embedding_forward",), axes={"out": "NTD"}
     ),
     "word_embedding_backward": Spec(
-        word_embedding_backward_case, uses=("word_embedding_forward", "word_embedding_backward")
+        word_embedding_backward_case,
+        uses=("word_embedding_forward", "word_embedding_backward"),
+        forward=("word_embedding_forward",),
     ),
     "temporal_affine_forward": Spec(
         temporal_affine_forward_case, uses=("temporal_affine_forward",), axes={"out": "NTM"}
@@ -92,6 +94,7 @@ SPECS = {
         temporal_affine_backward_case,
         uses=("temporal_affine_forward", "temporal_affine_backward"),
         axes={"dx": "NTD"},
+        forward=("temporal_affine_forward",),
     ),
     "temporal_softmax_loss_loop": Spec(
         _loss_case("temporal_softmax_loss_loop"),

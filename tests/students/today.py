@@ -16,47 +16,20 @@ points in stock ``nbgrader autograde``; ``PY2_E2E``: the cause while the graded 
 Python 2 code do not say what to change (``None``: they do).
 """
 
-UNFAIR: dict = {
-    # corpus2 (issue 14's clip_grad_norm): the docstring asks for "a new dict"; an OrderedDict
-    # is one (isinstance(c, dict), the solver indexes it alike), but the spec demands
-    # type(clipped) is dict.
-    ("rnn/class_state", "clip_grad_norm"): (
-        "an OrderedDict is rejected: 'clip_grad_norm must return a dict with the keys of grads "
-        "[...], got OrderedDict' (autograder/specs/rnn.py checks type(clipped) is not dict)"
-    ),
-}
-# corpus2, after main's carried cells (workbook.carry): the grading sandbox has no earlier
-# notebook, so the carried temporal_loss layers are carry_over's stand-ins; a wrong loss runs
-# into them first and is shown that error, blamed on word_embedding_forward, never its own
-# mistake (measured end to end too: test_CaptioningRNN_loss of rnn/dict_caches+...mask_inverted).
-_CARRIED_STAND_IN = (
-    "a wrong CaptioningRNN.loss is told 'raised NotImplementedError: temporal_loss.ipynb not "
-    "found (...): do that chapter first in your loss — cause: your word_embedding_forward, "
-    "which this uses, fails its own hidden test': in the grading sandbox the carried layers "
-    "are stand-ins"
-)
-UNNAMED: dict = dict.fromkeys(
-    [
-        "rnn/dict_caches+CaptioningRNN.loss.mask_inverted",
-        "rnn/einsum+CaptioningRNN.loss.no_mask",
-        "rnn/class_state+CaptioningRNN.loss.mask_from_captions_in",
-        "rnn/loops+CaptioningRNN.loss.targets_not_shifted",
-        "rnn/inplace+CaptioningRNN.loss.inputs_shifted",
-        "rnn/inplace+CaptioningRNN.loss.no_projection_backward",
-        "rnn/cs231n+CaptioningRNN.loss.h0_for_dh0_in_projection",
-        "rnn/dict_caches+CaptioningRNN.loss.features_ignored",
-        "lstm/own_sigmoid+CaptioningRNN.loss.mask_inverted",
-        "lstm/einsum+CaptioningRNN.loss.no_projection_backward",
-        "lstm/dict_caches+CaptioningRNN.loss.h0_for_dh0_in_projection",
-    ],
-    _CARRIED_STAND_IN,
-)
+UNFAIR: dict = {}
+UNNAMED: dict = {}
 
-# A backward pass is graded on the caches of the student's own forward (its spec uses both and
-# swaps nothing in for the forward), so a forward bug costs the backward's points too.
-_OWN_FORWARD = (
-    "the backward is graded on the caches of the student's own (wrong) forward: the forward's "
-    "bug costs the backward's points too"
+# A backward whose own forward fails its own hidden test is graded again on the reference
+# forward's cache (Spec.forward): that fallback cannot help a backward that reads a cache laid
+# out its own way (a list per step, a dict, other items, other leaves in the same places),
+# nor one whose forward's cell does not run, so the forward bug costs the backward's points.
+_OWN_LAYOUT = (
+    "the backward reads its own forward's cache layout ({}): on the reference forward's cache "
+    "it {}, so the forward's bug costs the backward's points too"
+)
+_NO_FORWARD = (
+    "its rnn_forward cell does not run: 'rnn_backward: needs your rnn_forward, which is not "
+    "defined' (no forward, no cache to grade the backward on)"
 )
 # The sequence backward reads the caches its own step functions made (a StepCache object, a
 # 12-item tuple): with the reference step functions swapped in it cannot run, so the fallback
@@ -65,35 +38,38 @@ _OWN_CACHES = (
     "the sequence backward reads its own step caches ({}); with the reference step functions "
     "swapped in it raises, so the step bug costs the sequence backward's points too"
 )
-# corpus2 (issue 14's logsumexp): a logsumexp with scipy's signature (axis=-1, keepdims=False)
-# is called with those keywords by log_softmax and the vectorised loss; the reference swapped in
-# takes only f, so the fallback raises TypeError and the logsumexp bug is paid three times.
-_SCIPY_SIGNATURE = (
-    "the swapped-in reference logsumexp(f) rejects the axis/keepdims keywords that the student's "
-    "scipy-like logsumexp accepts: 'got an unexpected keyword argument 'axis'' in log_softmax "
-    "and softmax_loss_vectorized"
-)
 TWICE: dict = {
-    ("softmax/einsum+logsumexp.mean_instead_of_sum", "logsumexp"): _SCIPY_SIGNATURE,
     **dict.fromkeys(
         [
-            ("rnn/einsum+rnn_step_forward.Wh_transposed", "rnn_step_forward"),
-            ("rnn/loops+rnn_step_forward.no_bias", "rnn_step_forward"),
             ("rnn/inplace+rnn_forward.h_not_carried", "rnn_forward"),
-            ("rnn/einsum+rnn_forward.carries_preactivation", "rnn_forward"),
             ("rnn/loops+python2.xrange", "rnn_forward"),
-            ("rnn/seed003-found", "rnn_forward"),  # its rnn_forward cell does not run
             ("rnn/seed003-found+tabs", "rnn_forward"),
-            ("lstm/loops+lstm_step_forward.gate_order_ifgo", "lstm_step_forward"),
-            ("lstm/dict_caches+lstm_step_forward.g_sigmoid", "lstm_step_forward"),
-            ("lstm/einsum+lstm_step_forward.i_f_swapped_in_cell", "lstm_step_forward"),
-            ("lstm/loops+python2.xrange", "lstm_step_forward"),
-            ("lstm/cs231n+lstm_forward.c_not_carried", "lstm_forward"),
-            ("lstm/dict_caches+lstm_forward.c0_is_h0", "lstm_forward"),
-            ("lstm/einsum+lstm_forward.split_as_ifgo", "lstm_forward"),
             ("lstm/inplace+python2.np_float", "lstm_forward"),
+            ("lstm/cs231n+lstm_forward.c_not_carried", "lstm_forward"),
         ],
-        _OWN_FORWARD,
+        _OWN_LAYOUT.format("a list of step caches", "raises 'not enough values to unpack'"),
+    ),
+    ("rnn/seed003-found", "rnn_forward"): _NO_FORWARD,
+    **dict.fromkeys(
+        [
+            ("lstm/dict_caches+lstm_step_forward.g_sigmoid", "lstm_step_forward"),
+            ("lstm/dict_caches+lstm_forward.c0_is_h0", "lstm_forward"),
+        ],
+        _OWN_LAYOUT.format("a dict", "raises 'tuple indices must be integers'"),
+    ),
+    **dict.fromkeys(
+        [
+            ("lstm/einsum+lstm_step_forward.i_f_swapped_in_cell", "lstm_step_forward"),
+            ("lstm/einsum+lstm_forward.split_as_ifgo", "lstm_forward"),
+        ],
+        _OWN_LAYOUT.format("a 7-item tuple", "raises 'too many values to unpack'"),
+    ),
+    **dict.fromkeys(
+        [
+            ("lstm/loops+lstm_step_forward.gate_order_ifgo", "lstm_step_forward"),
+            ("lstm/loops+python2.xrange", "lstm_step_forward"),
+        ],
+        _OWN_LAYOUT.format("next_c where the reference keeps tanh(next_c)", "gives wrong values"),
     ),
     **dict.fromkeys(
         [
