@@ -82,8 +82,8 @@ class CellResult:
 
 
 @dataclass
-class KernelDeath:
-    """The sandbox died at 1-based cell ``cell`` for ``reason`` ("timed out after 20 s")."""
+class _CellEvent:
+    """Something that happened at 1-based cell ``cell``, and why."""
 
     cell: int
     reason: str
@@ -97,19 +97,14 @@ class KernelDeath:
 
 
 @dataclass
-class CellStop:
+class KernelDeath(_CellEvent):
+    """The sandbox died at 1-based cell ``cell`` for ``reason`` ("timed out after 20 s")."""
+
+
+@dataclass
+class CellStop(_CellEvent):
     """The runner interrupted 1-based cell ``cell`` at its CPU or wall-clock limit, as stock
     nbgrader interrupts a kernel: an error in that cell, the sandbox lived on."""
-
-    cell: int
-    reason: str
-
-    def to_json(self):
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, d):
-        return cls(**d)
 
 
 @dataclass
