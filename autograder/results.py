@@ -117,7 +117,9 @@ class NotebookResult:
     ``cell_seconds`` the cells' own run time in the sandbox, ``seconds`` the wall time.
     ``deaths`` lists every sandbox that died (a fresh one then ran the cells the remaining
     test cells need), ``stopped`` the cells interrupted at a limit; ``cells_skipped``
-    counts the code cells not run (no test cell needs them, or after the last one).
+    counts the code cells not run (no test cell needs them, or after the last one);
+    ``manual_points`` the points of the cells graded by hand (written answers, tasks), in
+    neither ``score`` nor ``max_score``.
     """
 
     name: str
@@ -131,6 +133,7 @@ class NotebookResult:
     seconds: float = 0.0
     cells_run: int = 0
     cells_skipped: int = 0
+    manual_points: float = 0.0
     notebook: str | None = None
 
     @property
@@ -191,6 +194,11 @@ class SubmissionResult:
     @property
     def max_score(self):
         return sum(n.max_score for n in self.notebooks)
+
+    @property
+    def manual_points(self):
+        """Points graded by hand, outside ``score`` and ``max_score``."""
+        return sum(n.manual_points for n in self.notebooks)
 
     def notebook(self, name):
         """The :class:`NotebookResult` named ``name`` (``KeyError`` if absent)."""

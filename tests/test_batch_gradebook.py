@@ -112,3 +112,27 @@ def test_an_earlier_manual_score_needs_review(root, tmp_path):
     ours, stock = _dump(urls["ours"]), _dump(urls["stock"])
     assert ours == stock
     assert ours[0]["test_softmax"] == (2.0, 1.5, True)
+
+
+@pytest.mark.sandbox
+def test_points_graded_by_hand_are_counted_apart(root):
+    """The written answer and the task (1 point each) are in neither score nor max score
+    (nbgrader leaves them to a person); the result says how many points they hold."""
+    from autograder.notebook.cells import is_manual_cell
+    from autograder.notebook.grade import grade_notebook
+    from autograder.sandbox import jail
+
+    source = course.source_notebook(manual=True)
+    assert [c.metadata.nbgrader["grade_id"] for c in source.cells if is_manual_cell(c)] == [
+        "explain",
+        "task_plot",
+    ]
+    ok, why = jail.bwrap_status()
+    if not ok:
+        pytest.skip(f"no sandbox: {why}")
+    result = grade_notebook(course.submission(root, course.CORRECT), name="fx")
+    assert (result.score, result.max_score, result.manual_points) == (
+        course.FULL_SCORE,
+        course.FULL_SCORE,
+        2.0,
+    )

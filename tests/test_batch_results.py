@@ -62,6 +62,11 @@ def test_status_table(capsys):
     assert lines[0].split() == ["student", "status", "score", "detail"]
     assert lines[1].split() == ["alice", "graded", "2/5"]
     assert lines[2].split()[:3] == ["bob", "error", "-"]
+    written = _result("carol")
+    written.notebooks[0].manual_points = 2.0  # a written answer: graded by hand, not here
+    table([Row.of(written)])
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.split()[:5] == ["carol", "graded", "2/5", "(+2", "by"], line
 
 
 def test_limits_come_from_config_then_environment_then_flags():

@@ -59,6 +59,13 @@ class Progress:
             self.stream.flush()
 
 
+def _score(row):
+    if row.score is None:
+        return "-"
+    manual = row.result.manual_points if row.result is not None else 0
+    return f"{row.score:g}/{row.max_score:g}" + (f" (+{manual:g} by hand)" if manual else "")
+
+
 def table(rows, stream=None):
     """Print ``rows`` (:class:`Row`) as aligned columns: student, status, score, detail."""
     stream = stream or sys.stdout
@@ -66,7 +73,7 @@ def table(rows, stream=None):
         (
             r.student,
             r.status,
-            f"{r.score:g}/{r.max_score:g}" if r.score is not None else "-",
+            _score(r),
             r.detail,
         )
         for r in rows

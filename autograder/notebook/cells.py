@@ -24,6 +24,12 @@ def is_grade_cell(cell):
     return cell.get("cell_type") == "code" and bool(md.get("grade")) and not md.get("solution")
 
 
+def is_manual_cell(cell):
+    """A cell nbgrader leaves to a person: a graded answer cell (a written answer) or a task."""
+    md = nbgrader_md(cell)
+    return bool(md.get("grade") and md.get("solution")) or bool(md.get("task"))
+
+
 def grade_id(cell):
     return nbgrader_md(cell).get("grade_id")
 

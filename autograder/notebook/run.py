@@ -25,7 +25,14 @@ from nbformat import from_dict
 
 from autograder import grader, legacy
 from autograder.notebook import deps, verdict
-from autograder.notebook.cells import grade_id, grade_names, is_grade_cell, points, to_python
+from autograder.notebook.cells import (
+    grade_id,
+    grade_names,
+    is_grade_cell,
+    is_manual_cell,
+    points,
+    to_python,
+)
 from autograder.notebook.hidden import DEFAULT
 from autograder.notebook.recap import recap
 from autograder.results import CellResult, CellStop, KernelDeath, NotebookResult
@@ -180,6 +187,7 @@ class _Notebook:
             cell.outputs = [from_dict(o) for o in cell.outputs]
         self.result.cells = [self.judged[t] for t in self.plan.tests if t in self.judged]
         self.result.cells_run = len(self.ran)
+        self.result.manual_points = sum(points(c) for c in self.nb.cells if is_manual_cell(c))
         self.result.cell_seconds = round(self.result.cell_seconds, 4)
 
 
