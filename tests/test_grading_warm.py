@@ -161,3 +161,27 @@ def test_two_warm_runners_of_one_server_share_no_socket_ipc_or_files():
     finally:
         a.close()
         b.close()
+
+
+def test_a_warm_runner_imports_what_its_server_did_not_preload():
+    """Students import scipy; the server preloads numpy only. A warm runner's fresh /tmp
+    must not hide the Python installation (a CI checkout lives under /tmp), and the
+    installation stays read-only to the student."""
+    code = (
+        "import sys, scipy.special\n"
+        "print(float(scipy.special.logsumexp([0.0, 0.0])) > 0.69)\n"
+        "try:\n    open(sys.prefix + '/student-was-here', 'w')\n    print('written')\n"
+        "except OSError as e:\n    print(type(e).__name__)"
+    )
+    s = Session(serve_reference, Limits(cell_timeout=20))
+    assert s.start(), s.dead
+    try:
+        assert s.warm
+        run = s.run_cell(1, code, names=[])
+        assert run.error is None, run
+        assert run.outputs[0]["text"].split() in (
+            ["True", "PermissionError"],
+            ["True", "OSError"],
+        ), run.outputs
+    finally:
+        s.close()

@@ -3,7 +3,8 @@ does for a cold runner: its own ``/tmp``, ``/dev/shm``, IPC and network, then se
 
 :meth:`Private.enter` runs as root inside the jail, before any student code: a new mount
 namespace (mounts private from ``/`` down) with fresh, size-capped tmpfs on ``/tmp`` and
-``/dev/shm``, and new IPC and network namespaces (no SysV object or abstract Unix socket
+``/dev/shm`` (a Python installation under ``/tmp``, as in a CI checkout, is bound back
+read-only), and new IPC and network namespaces (no SysV object or abstract Unix socket
 is shared with the jail's next runner). The runner then drops to the sandbox's fresh uid
 (which clears every capability), and :meth:`Private.seal` checks that none is left, sets
 ``no_new_privs`` and loads the filter of :mod:`.seccomp`. Any failure ends the process:
@@ -12,9 +13,11 @@ nothing runs half isolated.
 
 import ctypes
 import os
+import sys
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND = 1, 2, 4, 32, 4096
+MS_REC, MS_PRIVATE = 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 
 
@@ -25,6 +28,15 @@ class _Fprog(ctypes.Structure):
 def _fail(what):
     os.write(2, f"sandbox isolation failed: {what} (errno {ctypes.get_errno()})\n".encode())
     os._exit(71)
+
+
+def _kept_prefixes():
+    """``[(path, O_PATH fd)]`` of the Python prefixes under ``/tmp`` or ``/dev/shm``."""
+    out = []
+    for p in sorted({sys.base_prefix, sys.prefix}):
+        if p.startswith(("/tmp/", "/dev/shm/")):
+            out.append((p, os.open(p, os.O_PATH | os.O_DIRECTORY)))
+    return out
 
 
 class Private:
@@ -40,11 +52,27 @@ class Private:
             _fail("unshare")
         if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
             _fail("private mounts")
+        kept = _kept_prefixes()  # the Python installation may live under /tmp (a CI checkout)
         for target in (b"/tmp", b"/dev/shm"):
             opts = f"size={size},mode=1777".encode()
             if libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, opts) != 0:
                 _fail(f"tmpfs on {target.decode()}")
+        for path, fd in kept:
+            self._bind_back(path, fd)
         os.chdir("/tmp")
+
+    def _bind_back(self, path, fd):
+        """Bind the directory ``fd`` (opened before the fresh tmpfs hid it) read-only at
+        ``path`` again."""
+        libc, target = self.libc, path.encode()
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        source = f"/proc/self/fd/{fd}".encode()
+        if libc.mount(source, target, None, MS_BIND | MS_REC, None) != 0:
+            _fail(f"bind {path}")
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+        if libc.mount(None, target, None, flags, None) != 0:
+            _fail(f"read-only {path}")
+        os.close(fd)
 
     def seal(self):
         with open("/proc/self/status") as f:
