@@ -14,8 +14,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 venv: $(STAMP)
 
+# A changed lock rebuilds the venv from nothing: pip never removes what the lock dropped.
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	@if [ "$${CI:-}" = "true" ] || [ "$${WITH_TORCH:-}" = "1" ]; then \
