@@ -13,7 +13,6 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbgrader import utils
 from nbgrader.preprocessors import SaveAutoGrades
 
 from autograder import intake
@@ -38,18 +37,46 @@ def write_autograded(course, result):
             pass
 
 
+class _OneTransaction:
+    """``gb`` for ``SaveAutoGrades``, whose ``db.commit()`` after every cell only flushes:
+    the caller commits the student once (same rows; one sqlite commit, not one per cell,
+    and nothing expired and re-read between cells). ``grades`` keeps the grade rows it
+    found (and set), so the total needs no second query per cell."""
+
+    def __init__(self, gb):
+        self._gb = gb
+        self.db = _Flushing(gb.db)
+        self.grades = []
+
+    def find_grade(self, *args):
+        grade = self._gb.find_grade(*args)
+        self.grades.append(grade)
+        return grade
+
+    def __getattr__(self, name):
+        return getattr(self._gb, name)
+
+
+class _Flushing:
+    def __init__(self, db):
+        self._db = db
+
+    def commit(self):
+        self._db.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
 def save_auto_grades(gb, notebook, notebook_id, assignment, student):
-    """What stock ``SaveAutoGrades`` writes for ``notebook``; returns its total auto score."""
+    """What stock ``SaveAutoGrades`` writes for ``notebook``, flushed but not committed (the
+    caller commits); returns its total auto score."""
     saver = SaveAutoGrades()
-    saver.gradebook, saver.notebook_id = gb, notebook_id
+    saver.gradebook, saver.notebook_id = _OneTransaction(gb), notebook_id
     saver.assignment_id, saver.student_id = assignment, student
-    total = 0.0
     for i, cell in enumerate(notebook.cells):
         saver.preprocess_cell(cell, {}, i)
-        if utils.is_grade(cell):
-            gid = cell.metadata["nbgrader"]["grade_id"]
-            total += gb.find_grade(gid, notebook_id, assignment, student).auto_score or 0.0
-    return total
+    return sum(grade.auto_score or 0.0 for grade in saver.gradebook.grades)
 
 
 def save_grades(gb, course, result):
