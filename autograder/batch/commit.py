@@ -38,20 +38,51 @@ def write_autograded(course, result):
 
 
 class _OneTransaction:
-    """``gb`` for ``SaveAutoGrades``, whose ``db.commit()`` after every cell only flushes:
-    the caller commits the student once (same rows; one sqlite commit, not one per cell,
-    and nothing expired and re-read between cells). ``grades`` keeps the grade rows it
-    found (and set), so the total needs no second query per cell."""
+    """``gb`` as ``SaveAutoGrades`` sees it while saving one notebook of one student.
 
-    def __init__(self, gb):
-        self._gb = gb
+    Its ``db.commit()`` after every cell only flushes (the caller commits the student once:
+    same rows, one sqlite commit instead of one per cell, nothing expired and re-read in
+    between), and ``find_grade`` / ``find_comment`` of this notebook are answered from the
+    submitted notebook's grade and comment rows, read in two queries (nbgrader's own
+    lookup, seven joins per cell, only for a name not among them). ``grades`` keeps the
+    grade rows handed out, so the total needs no second lookup per cell.
+    """
+
+    def __init__(self, gb, notebook_id, assignment, student):
+        self._gb, self._key = gb, (notebook_id, assignment, student)
         self.db = _Flushing(gb.db)
         self.grades = []
+        self._rows = None
 
-    def find_grade(self, *args):
-        grade = self._gb.find_grade(*args)
+    def _prefetch(self):
+        from nbgrader.api import Comment, Grade
+        from sqlalchemy.orm import joinedload
+
+        sub = self._gb.find_submission_notebook(*self._key)
+        rows = {}
+        for kind, model in (("grade", Grade), ("comment", Comment)):
+            query = self._gb.db.query(model).options(joinedload(model.cell))
+            for row in query.filter(model.notebook_id == sub.id):
+                rows[(kind, row.cell.type, row.cell.name)] = row
+        return rows
+
+    def _find(self, kind, types, name, key, find):
+        if key == self._key:
+            if self._rows is None:
+                self._rows = self._prefetch()
+            for cell_type in types:  # nbgrader's order: its first query, then the task cells
+                if (kind, cell_type, name) in self._rows:
+                    return self._rows[(kind, cell_type, name)]
+        return find(name, *key)
+
+    def find_grade(self, name, *key):
+        grade = self._find("grade", ("GradeCell", "TaskCell"), name, key, self._gb.find_grade)
         self.grades.append(grade)
         return grade
+
+    def find_comment(self, name, *key):
+        types = ("SolutionCell", "TaskCell")
+        return self._find("comment", types, name, key, self._gb.find_comment)
 
     def __getattr__(self, name):
         return getattr(self._gb, name)
@@ -72,7 +103,8 @@ def save_auto_grades(gb, notebook, notebook_id, assignment, student):
     """What stock ``SaveAutoGrades`` writes for ``notebook``, flushed but not committed (the
     caller commits); returns its total auto score."""
     saver = SaveAutoGrades()
-    saver.gradebook, saver.notebook_id = _OneTransaction(gb), notebook_id
+    saver.gradebook = _OneTransaction(gb, notebook_id, assignment, student)
+    saver.notebook_id = notebook_id
     saver.assignment_id, saver.student_id = assignment, student
     for i, cell in enumerate(notebook.cells):
         saver.preprocess_cell(cell, {}, i)
