@@ -4,6 +4,9 @@
   keyed by the graded name, the case and the impl's objects): students graded one after the
   other with different mistakes (or none the catalogue knows) are each told their own, and
   another impl (another reference or mutant object) is run again, not served stale outputs.
+* The published notebook's copy (:meth:`HiddenTests.stripped_copy`) is what the JSON text
+  round trip it replaces gave, on notebooks with hidden tests, outputs, split lines, bytes,
+  non-ASCII text, NaN and transient metadata.
 * The warm fork server preloads ``numpy.random`` and the specs (what every child imported
   for itself before): a child finds them imported, a student's changes to them do not reach
   the next student, and every child's global RNG is seeded afresh.
@@ -62,6 +65,51 @@ def test_a_kept_run_is_only_for_the_same_objects():
         np.testing.assert_array_equal(second[1][k], v)
     copy = types.SimpleNamespace(**{**vars(ref), graded.slot: build_function(graded.slot)})
     assert diagnose._run(graded, copy, 0) is not first  # an equal copy is another object
+
+
+def _awkward_notebook():
+    from nbformat import from_dict, v4
+
+    nb = v4.new_notebook(
+        metadata={"orig_nbformat": 3, "kernelspec": {"name": "python3", "display_name": "P"}}
+    )
+    test = "x = 1\n### BEGIN HIDDEN TESTS\ngrade('softmax', softmax)\n### END HIDDEN TESTS\nx"
+    cell = v4.new_code_cell(test, metadata={"nbgrader": {"grade": True, "grade_id": "t"}})
+    cell.metadata["trusted"] = True
+    cell.outputs = [
+        from_dict({"output_type": "stream", "name": "stdout", "text": ["a\n", "b é\n"]}),
+        from_dict(
+            {
+                "output_type": "execute_result",
+                "execution_count": 3,
+                "metadata": {"w": float("nan")},
+                "data": {"text/plain": ["1\n", "2"], "image/png": b"iVBORw0KGgo="},
+            }
+        ),
+    ]
+    nb.cells = [v4.new_markdown_cell(["# Title\n", "ünïcode ✓"]), cell, v4.new_code_cell("y = 2\n")]
+    return nb
+
+
+def test_the_published_copy_is_the_text_round_trip_it_replaces():
+    import copy as copying
+    import math
+
+    import nbformat
+
+    from autograder.notebook.hidden import DEFAULT
+
+    nb = _awkward_notebook()
+    before = copying.deepcopy(nb)
+    old = nbformat.v4.reads(DEFAULT.stripped_json(nb, validate=False))
+    new = DEFAULT.stripped_copy(nb)
+    assert json.dumps(nb, sort_keys=True, default=str) == json.dumps(
+        before, sort_keys=True, default=str
+    )
+    assert "BEGIN HIDDEN" not in new.cells[1].source
+    assert math.isnan(new.cells[1].outputs[1].metadata["w"])
+    assert nbformat.v4.writes(new) == nbformat.v4.writes(old)
+    assert json.dumps(new, sort_keys=True) == json.dumps(old, sort_keys=True)
 
 
 SANDBOX = [

@@ -40,17 +40,17 @@ def write_autograded(course, result):
 class _OneTransaction:
     """``gb`` as ``SaveAutoGrades`` sees it while saving one notebook of one student.
 
-    Its ``db.commit()`` after every cell only flushes (the caller commits the student once:
-    same rows, one sqlite commit instead of one per cell, nothing expired and re-read in
-    between), and ``find_grade`` / ``find_comment`` of this notebook are answered from the
-    submitted notebook's grade and comment rows, read in two queries (nbgrader's own
-    lookup, seven joins per cell, only for a name not among them). ``grades`` keeps the
-    grade rows handed out, so the total needs no second lookup per cell.
+    Its ``db.commit()`` after every cell does nothing (the caller commits the student once,
+    which flushes every change: same rows, one sqlite commit instead of one per cell,
+    nothing expired and re-read in between), and ``find_grade`` / ``find_comment`` of this
+    notebook are answered from the submitted notebook's grade and comment rows, read in two
+    queries (nbgrader's own lookup, seven joins per cell, only for a name not among them).
+    ``grades`` keeps the grade rows handed out, so the total needs no second lookup per cell.
     """
 
     def __init__(self, gb, notebook_id, assignment, student):
         self._gb, self._key = gb, (notebook_id, assignment, student)
-        self.db = _Flushing(gb.db)
+        self.db = _Deferred(gb.db)
         self.grades = []
         self._rows = None
 
@@ -88,20 +88,20 @@ class _OneTransaction:
         return getattr(self._gb, name)
 
 
-class _Flushing:
+class _Deferred:
     def __init__(self, db):
         self._db = db
 
     def commit(self):
-        self._db.flush()
+        pass  # the caller's commit of the whole student flushes and commits
 
     def __getattr__(self, name):
         return getattr(self._db, name)
 
 
 def save_auto_grades(gb, notebook, notebook_id, assignment, student):
-    """What stock ``SaveAutoGrades`` writes for ``notebook``, flushed but not committed (the
-    caller commits); returns its total auto score."""
+    """What stock ``SaveAutoGrades`` writes for ``notebook``, not yet committed (the caller
+    commits); returns its total auto score."""
     saver = SaveAutoGrades()
     saver.gradebook = _OneTransaction(gb, notebook_id, assignment, student)
     saver.notebook_id = notebook_id
