@@ -27,9 +27,13 @@ answer cell) and ``exit`` (``os._exit(3)`` in an answer cell). Scores must be id
 for ``correct``, ``mistake*`` and ``blank``. Both graders get the same cell timeout.
 
 Writes the table to ``docs/benchmarks.md`` between ``<!-- class:start -->`` and
-``<!-- class:end -->`` (``--dry-run``: print only).
+``<!-- class:end -->`` (``--dry-run``: print only). ``--ours-only`` builds the same class,
+grades it with ours alone (no stock, no ``--run-unneeded`` or no-CPU-bound runs) and
+prints the overhead numbers, computed as in the full run (:func:`overhead`); it never
+writes ``docs/``.
 
     python benchmarks/bench_class.py [--students 200] [--workers 2] [--timeout 20]
+    python benchmarks/bench_class.py --ours-only [--students 60] [--keep DIR]
 """
 
 import argparse
@@ -45,6 +49,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,10 +93,14 @@ def env(timeout, blas_default=False):
     return e
 
 
-def build_courses(tmp, timeout):
-    """``(stock_root, ours_root)``: released copies of the course, stock and hardened config."""
+ROOTS = (("stock", False), ("ours", True), ("all", True), ("nocpu", True))
+
+
+def build_courses(tmp, timeout, names=None):
+    """Released copies of the course, one per name of :data:`ROOTS` (``names``: only
+    those), with the stock or the hardened configuration: ``[root]`` in that order."""
     base = Path(tmp) / "base"
-    base.mkdir()
+    base.mkdir(parents=True)
     shutil.copy(REPO / "nbgrader_config.py", base)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     shutil.copytree(REPO / "workbook", base / "workbook", ignore=ignore)
@@ -102,7 +111,9 @@ def build_courses(tmp, timeout):
     if r.returncode != 0:
         raise RuntimeError(f"release failed:\n{r.stdout}\n{r.stderr}")
     roots = []
-    for name, hardened in (("stock", False), ("ours", True), ("all", True), ("nocpu", True)):
+    for name, hardened in ROOTS:
+        if names is not None and name not in names:
+            continue
         root = Path(tmp) / name
         shutil.copytree(base, root)
         cfg = root / "nbgrader_config.py"
@@ -270,6 +281,74 @@ def versions():
     return f"Python {py}, numpy {numpy.__version__}, nbgrader {nbgrader.__version__}"
 
 
+def ours_cmd(workers):
+    return [sys.executable, "-m", "autograder", "grade", *IDS, "--workers", str(workers)]
+
+
+def grade_ours(root, timeout, workers):
+    """Grade ``root`` with ours, timed: ``(wall s, reference cost measurement s, exit code)``."""
+    wall, r = timed(ours_cmd(workers), root, env(timeout))
+    print(f"ours: {wall:.1f} s (rc {r.returncode})", flush=True)
+    if r.returncode not in (0, 1):
+        print(r.stdout[-3000:], r.stderr[-3000:], sep="\n")
+    measured = [ln for ln in r.stderr.splitlines() if ln.startswith("reference cell costs")]
+    costs = float(measured[0].rsplit(":", 1)[1].split()[0]) if measured else 0.0
+    return wall, costs, r.returncode
+
+
+def start_up(root):
+    """Seconds to start ours (``import autograder.batch``), the best of three."""
+    cmd = [sys.executable, "-c", "import autograder.batch"]
+    return min(timed(cmd, root, env(1))[0] for _ in range(3))
+
+
+@dataclass(frozen=True)
+class Overhead:
+    """Ours' per-notebook cost beyond the cells' own run time (seconds)."""
+
+    compute: float  # cells' own run time inside the sandbox, per notebook
+    compute_normal: float  # the same over the correct/mistake/blank notebooks
+    per_ours: float  # (wall - start-up) x workers / notebooks
+    overhead: float  # per_ours - compute
+    overhead_once: float  # the same without the one-time reference cost measurement
+
+
+def overhead(wall, costs, boot, workers, kinds, cells):
+    """The :class:`Overhead` of one run of ours: ``wall`` and ``costs`` (its reference cost
+    measurement) and ``boot`` (start-up) in seconds, ``cells``: :func:`cell_seconds`."""
+    nbs = len(kinds)
+    compute = sum(cells.values()) / max(len(cells), 1)
+    normal = [cells[k] for k, kind in kinds.items() if kind in COMPARED and k in cells]
+    compute_normal = sum(normal) / max(len(normal), 1)
+    per_ours = max(wall - boot, 0.0) * workers / nbs
+    per_ours_once = max(wall - boot - costs, 0.0) * workers / nbs
+    return Overhead(compute, compute_normal, per_ours, per_ours - compute, per_ours_once - compute)
+
+
+def ours_only(args, tmp):
+    """``--ours-only``: the same class, graded by ours alone; the overhead lines (printed)."""
+    (root,) = build_courses(tmp, args.timeout, names=("ours",))
+    kinds = make_class([root], args.students)
+    before = load()
+    wall, costs, code = grade_ours(root, args.timeout, args.workers)
+    after = load()
+    boot = start_up(root)
+    o = overhead(wall, costs, boot, args.workers, kinds, cell_seconds(root))
+    return "\n".join(
+        [
+            f"ours only: {args.students} students x {len(IDS)} notebooks = {len(kinds)}, "
+            f"--workers {args.workers}, timeout {args.timeout} s; exit {code}",
+            f"load before: {before.split('load average:')[-1].strip()}; "
+            f"after: {after.split('load average:')[-1].strip()}",
+            f"wall {wall:.1f} s, start-up {boot:.2f} s, reference cell costs {costs:.1f} s",
+            f"cells' own run time {o.compute:.3f} s per notebook "
+            f"({o.compute_normal:.3f} s over correct/mistake/blank)",
+            f"per notebook per worker {o.per_ours:.3f} s; overhead {o.overhead:.3f} s; "
+            f"without the reference cost measurement {o.overhead_once:.3f} s",
+        ]
+    )
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=200)
@@ -277,10 +356,18 @@ def main(argv=None):
     ap.add_argument("--timeout", type=int, default=20, help="cell timeout (s), both graders")
     ap.add_argument("--dry-run", action="store_true", help="print, do not write docs/")
     ap.add_argument("--keep", help="build the courses in this directory and keep them")
+    ap.add_argument("--ours-only", action="store_true", help="grade with ours only, print")
     args = ap.parse_args(argv)
     n, w = args.students, args.workers
     tmp_ctx = tempfile.TemporaryDirectory() if not args.keep else None
     tmp = tmp_ctx.name if tmp_ctx else args.keep
+    if args.ours_only:
+        try:
+            print(ours_only(args, tmp))
+        finally:
+            if tmp_ctx:
+                tmp_ctx.cleanup()
+        return
     try:
         stock_root, ours_root, all_root, nocpu_root = build_courses(tmp, args.timeout)
         kinds = make_class([stock_root, ours_root, all_root, nocpu_root], n)
@@ -293,24 +380,15 @@ def main(argv=None):
             walls[("stock", a)], r = timed(cmd, stock_root, env(args.timeout, blas_default=True))
             codes[("stock", a)] = r.returncode
             print(f"stock {a}: {walls[('stock', a)]:.1f} s (rc {r.returncode})", flush=True)
-        cmd = [sys.executable, "-m", "autograder", "grade", *IDS, "--workers", str(w)]
-        walls["ours"], r = timed(cmd, ours_root, env(args.timeout))
-        codes["ours"] = r.returncode
-        print(f"ours: {walls['ours']:.1f} s (rc {r.returncode})", flush=True)
-        if r.returncode not in (0, 1):
-            print(r.stdout[-3000:], r.stderr[-3000:], sep="\n")
-        measured = [ln for ln in r.stderr.splitlines() if ln.startswith("reference cell costs")]
-        walls["costs"] = float(measured[0].rsplit(":", 1)[1].split()[0]) if measured else 0.0
+        cmd = ours_cmd(w)
+        walls["ours"], walls["costs"], codes["ours"] = grade_ours(ours_root, args.timeout, w)
         uptime.append(load())
         walls["all"], r = timed([*cmd, "--run-unneeded"], all_root, env(args.timeout))
         codes["all"] = r.returncode
         print(f"ours --run-unneeded: {walls['all']:.1f} s (rc {r.returncode})", flush=True)
         walls["nocpu"], r = timed([*cmd, "--cell-cpu-floor", "1e9"], nocpu_root, env(args.timeout))
         print(f"ours, hangs without CPU bound: {walls['nocpu']:.1f} s", flush=True)
-        boot = min(
-            timed([sys.executable, "-c", "import autograder.batch"], ours_root, env(1))[0]
-            for _ in range(3)
-        )
+        boot = start_up(ours_root)
         s_stock, s_ours = scores(stock_root), scores(ours_root)
         cells = cell_seconds(ours_root)
         res = {"ours": results(ours_root), "all": results(all_root), "nocpu": results(nocpu_root)}
@@ -369,13 +447,8 @@ def report(args, kinds, walls, codes, boot, s_stock, s_ours, cells, res, uptime)
     compared = sum(per_kind[k]["n"] for k in COMPARED)
     agree = compared - len(mismatches)
     broken = sum(per_kind[k]["n"] for k in BREAK)
-    compute = sum(cells.values()) / max(len(cells), 1)
-    normal = [cells[k] for k, kind in kinds.items() if kind in COMPARED and k in cells]
-    compute_normal = sum(normal) / max(len(normal), 1)
-    per_ours = max(t_ours - boot, 0.0) * w / nbs
-    overhead = per_ours - compute
-    per_ours_once = max(t_ours - boot - walls["costs"], 0.0) * w / nbs
-    overhead_once = per_ours_once - compute
+    o = overhead(t_ours, walls["costs"], boot, w, kinds, cells)
+    compute, compute_normal, per_ours = o.compute, o.compute_normal, o.per_ours
     speedup = t_stock / t_ours
     # Equivalence: ours (only what the test cells need) vs --run-unneeded (every cell).
     m_ours, m_all = messages(res["ours"]), messages(res["all"])
@@ -439,9 +512,9 @@ def report(args, kinds, walls, codes, boot, s_stock, s_ours, cells, res, uptime)
         f"({compute_normal:.3f} s over the correct/mistake/blank ones; stopped cells count "
         f"as cell time). Ours per notebook per worker, (wall - {boot:.1f} s start-up) x {w} "
         f"workers / {nbs}: {per_ours:.3f} s, so the per-notebook overhead (sandbox fork, "
-        f"restore, judging and diagnosis, gradebook) is {overhead:.3f} s; without the "
+        f"restore, judging and diagnosis, gradebook) is {o.overhead:.3f} s; without the "
         f"one-time measurement of the reference solution's cell costs ({walls['costs']:.1f} s"
-        f" for the 5 source notebooks, cached for later runs) it is {overhead_once:.3f} s.",
+        f" for the 5 source notebooks, cached for later runs) it is {o.overhead_once:.3f} s.",
         f"- Cells skipped: {sk} of {tot} code cells ({sk / max(tot, 1):.1%}; "
         f"{sk_c / max(tot_c, 1):.1%} of the correct notebooks' cells); with "
         f"`--run-unneeded` (trailing cells only) {sk_all} of {tot_all} "
@@ -477,7 +550,7 @@ def report(args, kinds, walls, codes, boot, s_stock, s_ours, cells, res, uptime)
         "`truncated` (0 in both).",
         f"- Targets: speed-up >= 10x: {'met' if speedup >= 10 else 'NOT met'} "
         f"({speedup:.1f}x); overhead < 0.1 s per notebook: "
-        f"{'met' if overhead < 0.1 else 'NOT met'} ({overhead:.3f} s); identical scores "
+        f"{'met' if o.overhead < 0.1 else 'NOT met'} ({o.overhead:.3f} s); identical scores "
         f"where stock is neither fooled nor broken: {'met' if not mismatches else 'NOT met'}; "
         f"ours >= stock on every hang/crash submission: {'met' if not below else 'NOT met'}.",
         "- Exit codes: stock "

@@ -13,7 +13,6 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbgrader import utils
 from nbgrader.preprocessors import SaveAutoGrades
 
 from autograder import intake
@@ -38,18 +37,78 @@ def write_autograded(course, result):
             pass
 
 
+class _OneTransaction:
+    """``gb`` as ``SaveAutoGrades`` sees it while saving one notebook of one student.
+
+    Its ``db.commit()`` after every cell does nothing (the caller commits the student once,
+    which flushes every change: same rows, one sqlite commit instead of one per cell,
+    nothing expired and re-read in between), and ``find_grade`` / ``find_comment`` of this
+    notebook are answered from the submitted notebook's grade and comment rows, read in two
+    queries (nbgrader's own lookup, seven joins per cell, only for a name not among them).
+    ``grades`` keeps the grade rows handed out, so the total needs no second lookup per cell.
+    """
+
+    def __init__(self, gb, notebook_id, assignment, student):
+        self._gb, self._key = gb, (notebook_id, assignment, student)
+        self.db = _Deferred(gb.db)
+        self.grades = []
+        self._rows = None
+
+    def _prefetch(self):
+        from nbgrader.api import Comment, Grade
+        from sqlalchemy.orm import joinedload
+
+        sub = self._gb.find_submission_notebook(*self._key)
+        rows = {}
+        for kind, model in (("grade", Grade), ("comment", Comment)):
+            query = self._gb.db.query(model).options(joinedload(model.cell))
+            for row in query.filter(model.notebook_id == sub.id):
+                rows[(kind, row.cell.type, row.cell.name)] = row
+        return rows
+
+    def _find(self, kind, types, name, key, find):
+        if key == self._key:
+            if self._rows is None:
+                self._rows = self._prefetch()
+            for cell_type in types:  # nbgrader's order: its first query, then the task cells
+                if (kind, cell_type, name) in self._rows:
+                    return self._rows[(kind, cell_type, name)]
+        return find(name, *key)
+
+    def find_grade(self, name, *key):
+        grade = self._find("grade", ("GradeCell", "TaskCell"), name, key, self._gb.find_grade)
+        self.grades.append(grade)
+        return grade
+
+    def find_comment(self, name, *key):
+        types = ("SolutionCell", "TaskCell")
+        return self._find("comment", types, name, key, self._gb.find_comment)
+
+    def __getattr__(self, name):
+        return getattr(self._gb, name)
+
+
+class _Deferred:
+    def __init__(self, db):
+        self._db = db
+
+    def commit(self):
+        pass  # the caller's commit of the whole student flushes and commits
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
 def save_auto_grades(gb, notebook, notebook_id, assignment, student):
-    """What stock ``SaveAutoGrades`` writes for ``notebook``; returns its total auto score."""
+    """What stock ``SaveAutoGrades`` writes for ``notebook``, not yet committed (the caller
+    commits); returns its total auto score."""
     saver = SaveAutoGrades()
-    saver.gradebook, saver.notebook_id = gb, notebook_id
+    saver.gradebook = _OneTransaction(gb, notebook_id, assignment, student)
+    saver.notebook_id = notebook_id
     saver.assignment_id, saver.student_id = assignment, student
-    total = 0.0
     for i, cell in enumerate(notebook.cells):
         saver.preprocess_cell(cell, {}, i)
-        if utils.is_grade(cell):
-            gid = cell.metadata["nbgrader"]["grade_id"]
-            total += gb.find_grade(gid, notebook_id, assignment, student).auto_score or 0.0
-    return total
+    return sum(grade.auto_score or 0.0 for grade in saver.gradebook.grades)
 
 
 def save_grades(gb, course, result):

@@ -72,10 +72,15 @@ def to_python(source):
 
 def grade_names(source):
     """Names graded by ``grade("<name>", ...)`` calls in ``source``, in order (may repeat)."""
+    return list(_grade_names(source))
+
+
+@functools.lru_cache(maxsize=4096)  # test cells are restored from the source: the same for all
+def _grade_names(source):
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
+        return ()
     names = []
     for node in ast.walk(tree):
         if (
@@ -86,4 +91,4 @@ def grade_names(source):
             and isinstance(node.args[0].value, str)
         ):
             names.append((node.lineno, node.col_offset, node.args[0].value))
-    return [n for _, _, n in sorted(names)]
+    return tuple(n for _, _, n in sorted(names))

@@ -27,7 +27,7 @@ def published(nb, hidden):
     """What ``autograded/`` and the feedback receive of a graded ``nb``: nbformat JSON without
     the hidden tests, and sanitised (:mod:`autograder.sanitize`: nothing a student wrote runs
     in formgrader or the feedback page); ``nb`` itself is left as it is."""
-    copy = nbformat.v4.reads(hidden.stripped_json(nb, validate=False))  # validated once, below
+    copy = hidden.stripped_copy(nb)  # validated once, below
     sanitize.notebook(copy)
     return nbformat.writes(copy)
 

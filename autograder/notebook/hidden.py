@@ -8,9 +8,11 @@ unterminated region runs to the end of the cell) and becomes one comment line,
 defaults for callers without one.
 """
 
+import json
 from dataclasses import dataclass
 
 import nbformat
+from nbformat import v4
 
 PLACEHOLDER = "# (hidden tests: run by the grader)"
 
@@ -50,12 +52,26 @@ class HiddenTests:
     def stripped_json(self, nb, validate=True):
         """``nb`` as nbformat JSON text without its hidden tests (``nb`` is left as it was);
         ``validate=False``: not checked against the schema (the caller does it later)."""
+        return self._stripped(nb, lambda: nbformat.writes(nb) if validate else v4.writes(nb))
+
+    def stripped_copy(self, nb):
+        """What ``nbformat.v4.reads(self.stripped_json(nb, validate=False))`` gives (a copy
+        in plain JSON types, ``nb`` left as it was), without the indented text in between:
+        Python's JSON encoder is its slow pure-Python one with ``indent``."""
+
+        def copy():
+            text = json.dumps(nb, cls=v4.nbjson.BytesEncoder, sort_keys=True, ensure_ascii=False)
+            return v4.nbjson.to_notebook(json.loads(text))  # joins split lines, strips transient
+
+        return self._stripped(nb, copy)
+
+    def _stripped(self, nb, make):
         saved = [(c, c.source) for c in nb.cells if c.cell_type == "code"]
         try:
             for cell, source in saved:
                 if self.present(source):
                     cell.source = self.remove(source)
-            return nbformat.writes(nb) if validate else nbformat.v4.writes(nb)
+            return make()
         finally:
             for cell, source in saved:
                 cell.source = source
