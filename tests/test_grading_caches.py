@@ -101,7 +101,11 @@ def test_the_published_copy_is_the_text_round_trip_it_replaces():
 
     nb = _awkward_notebook()
     before = copying.deepcopy(nb)
-    old = nbformat.v4.reads(DEFAULT.stripped_json(nb, validate=False))
+    stripped = copying.deepcopy(nb)  # what the grader published before: nbformat's text
+    for cell in stripped.cells:
+        if cell.cell_type == "code" and DEFAULT.present(cell.source):
+            cell.source = DEFAULT.remove(cell.source)
+    old = nbformat.v4.reads(nbformat.v4.writes(stripped))
     new = DEFAULT.stripped_copy(nb)
     assert json.dumps(nb, sort_keys=True, default=str) == json.dumps(
         before, sort_keys=True, default=str

@@ -11,7 +11,6 @@ defaults for callers without one.
 import json
 from dataclasses import dataclass
 
-import nbformat
 from nbformat import v4
 
 PLACEHOLDER = "# (hidden tests: run by the grader)"
@@ -49,32 +48,20 @@ class HiddenTests:
         ends = [i for i, line in enumerate(lines) if self.end in line]
         return "".join(lines[: ends[-1] + 1]) if ends else source
 
-    def stripped_json(self, nb, validate=True):
-        """``nb`` as nbformat JSON text without its hidden tests (``nb`` is left as it was);
-        ``validate=False``: not checked against the schema (the caller does it later)."""
-        return self._stripped(nb, lambda: nbformat.writes(nb) if validate else v4.writes(nb))
-
     def stripped_copy(self, nb):
-        """What ``nbformat.v4.reads(self.stripped_json(nb, validate=False))`` gives (a copy
-        in plain JSON types, ``nb`` left as it was), without the indented text in between:
-        Python's JSON encoder is its slow pure-Python one with ``indent``."""
-
-        def copy():
-            text = json.dumps(nb, cls=v4.nbjson.BytesEncoder, sort_keys=True, ensure_ascii=False)
-            return v4.nbjson.to_notebook(json.loads(text))  # joins split lines, strips transient
-
-        return self._stripped(nb, copy)
-
-    def _stripped(self, nb, make):
+        """A copy of ``nb`` without its hidden tests, in plain JSON types (``nb`` is left as
+        it was), as nbformat would read it back from its own text; not validated (the
+        caller does). Python's C JSON encoder, not nbformat's indented (pure-Python) one."""
         saved = [(c, c.source) for c in nb.cells if c.cell_type == "code"]
         try:
             for cell, source in saved:
                 if self.present(source):
                     cell.source = self.remove(source)
-            return make()
+            text = json.dumps(nb, cls=v4.nbjson.BytesEncoder, sort_keys=True, ensure_ascii=False)
         finally:
             for cell, source in saved:
                 cell.source = source
+        return v4.nbjson.to_notebook(json.loads(text))  # joins split lines, strips transient
 
 
 DEFAULT = HiddenTests()
