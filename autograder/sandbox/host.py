@@ -15,12 +15,11 @@ import select
 import signal
 import struct
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 
-from autograder.sandbox import jail, proxy, uids, warm, wire
+from autograder.sandbox import jail, proxy, scratch, uids, warm, wire
 from autograder.sandbox.limits import Limits
 
 _SIGNALS = {
@@ -203,7 +202,7 @@ class Session:
     def _start_cold(self, cmd_r, msg_w):
         launch = jail.command(self.stage, cmd_r, msg_w, self.lease.uid, self.limits)
         self.isolated = launch.isolated
-        self.workdir = tempfile.mkdtemp(prefix="autograder-work-")
+        self.workdir = scratch.make("work")
         if not launch.isolated and self.lease.uid and jail.fallback_drops():
             os.chown(self.workdir, self.lease.uid, self.lease.uid)  # the fallback runs as it
         try:

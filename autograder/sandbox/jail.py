@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import seccomp, uids
+from autograder.sandbox import scratch, seccomp, uids
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADER_DIR = "/opt/grader"
@@ -89,7 +89,7 @@ def staging_dir(extra=()):
     with _lock:
         if key in _staged and Path(_staged[key]).is_dir():
             return _staged[key]
-        d = Path(tempfile.mkdtemp(prefix="autograder-stage-"))
+        d = Path(scratch.make("stage"))
         for rel in STAGED:
             _copy(ROOT / rel, d / rel)
         for pkg in ("autograder", "autograder/sandbox"):
