@@ -402,7 +402,7 @@ def main(argv=None):
         cells = cell_seconds(ours_root)
         res = {"ours": results(ours_root), "all": results(all_root), "nocpu": results(nocpu_root)}
         compared = [k for k, kind in kinds.items() if kind in COMPARED]
-        by_cell = stock_diff.stock_cell_scores(stock_root), stock_diff.ours_cell_scores(ours_root)
+        by_cell = stock_diff.cell_scores(stock_root), stock_diff.ours_cell_scores(ours_root)
         diffs = stock_diff.differences(stock_root, *by_cell, compared)
     finally:
         if tmp_ctx:

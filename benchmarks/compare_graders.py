@@ -32,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 import bench_class  # noqa: E402
+import stock_diff  # noqa: E402
 from report import write_block  # noqa: E402
 
 IDS = bench_class.IDS
@@ -112,20 +113,6 @@ def grade(side, repo, roots, workers, timeout):
     return {k: (round(s, 1), r.returncode) for k, (s, r) in log.items()}
 
 
-def cell_scores(root):
-    """``{(student, id, grade cell): auto score}`` from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    out = {}
-    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
-        for a in IDS:
-            for sub in gb.assignment_submissions(a):
-                for nb in sub.notebooks:
-                    for g in nb.grades:
-                        out[(sub.student.id, a, g.name)] = g.auto_score
-    return out
-
-
 def messages(root):
     """``{(student, id, grade cell): [error evalues]}`` of the autograded notebooks."""
     out = {}
@@ -161,7 +148,9 @@ def compare(roots):
     for door in FRONT_DOORS:
         old, new = roots["old"][door], roots["new"][door]
         out[door] = {
-            "grade-cell scores (gradebook)": same(cell_scores(old), cell_scores(new)),
+            "grade-cell scores (gradebook)": same(
+                stock_diff.cell_scores(old), stock_diff.cell_scores(new)
+            ),
             "test-cell messages (autograded)": same(messages(old), messages(new)),
             "autograded notebooks (bytes)": same(
                 files(old, "autograded/*/*/*.ipynb"), files(new, "autograded/*/*/*.ipynb")

@@ -91,8 +91,10 @@ class Explainer:
         self.root = Path(root)
         self.carried = {}  # assignment -> {grade_id: {(chapter, name), ...}}
         self.tests = {}  # assignment -> [grade_id of each test cell, in order]
+        self.reference = {}  # assignment -> {grade_id: answer-cell source}
         for a in course.load().ids:
-            nb = nbformat.read(self.root / "assignments" / a / f"{a}.ipynb", as_version=4)
+            path = self.root / "assignments" / a / f"{a}.ipynb"
+            nb, self.reference[a] = nbformat.read(path, as_version=4), _answers(path)
             code = [c for c in nb.cells if c.cell_type == "code"]
             carried = [m for c in code if (m := carried_manifest(c.source))]
             tests = [c for c in code if nbcells.is_grade_cell(c)]
@@ -106,7 +108,7 @@ class Explainer:
 
     def _chapter_wrong(self, student, chapter, names):
         mine = _answers(self.root / "submitted" / student / chapter / f"{chapter}.ipynb")
-        ref = _answers(self.root / "assignments" / chapter / f"{chapter}.ipynb")
+        ref = self.reference[chapter]
         return mine is None or any(mine.get(n) != ref.get(n) for n in names)
 
     def cause(self, student, assignment, cell, stock, ours):
@@ -143,8 +145,8 @@ def differences(stock_root, stock_scores, ours_scores, keys):
     return out
 
 
-def stock_cell_scores(root):
-    """``{(student, id, grade_id): score}`` of the test cells in ``root``'s gradebook."""
+def cell_scores(root):
+    """``{(student, id, grade cell): auto score}`` from ``root``'s gradebook."""
     from nbgrader.api import Gradebook
 
     out = {}
@@ -153,7 +155,7 @@ def stock_cell_scores(root):
             for sub in gb.assignment_submissions(a):
                 for nb in sub.notebooks:
                     for g in nb.grades:
-                        out[(sub.student.id, a, g.name)] = g.score
+                        out[(sub.student.id, a, g.name)] = g.auto_score
     return out
 
 
@@ -188,7 +190,7 @@ def main(argv=None):
     stock, ours = Path(kept) / "stock", Path(kept) / "ours"
     kinds = bench_class.kinds_of(stock)
     keys = [k for k, kind in kinds.items() if kind in bench_class.COMPARED]
-    diffs = differences(stock, stock_cell_scores(stock), ours_cell_scores(ours), keys)
+    diffs = differences(stock, cell_scores(stock), ours_cell_scores(ours), keys)
     print(f"{len(keys)} notebooks compared (correct, mistake1, mistake2, blank)")
     print(summary(diffs))
 
